@@ -1,0 +1,25 @@
+package io.fatamorgana.ordercache;
+
+/**
+ * Counters of what the cache did since the application started.
+ *
+ * @param hits reads answered from Redis
+ * @param misses reads that found nothing usable in Redis
+ * @param writes orders written to Redis
+ * @param evictions orders or periods removed from Redis
+ * @param skipped orders a batch did not cache because they were invalid
+ * @param failures cache operations that failed (Redis errors, unreadable entries, invalid keys on
+ * annotated methods)
+ */
+public record CacheStatistics(long hits, long misses, long writes, long evictions, long skipped, long failures) {
+
+	/**
+	 * The share of reads that were hits.
+	 * @return hits / (hits + misses), or 0 when nothing was read
+	 */
+	public double hitRate() {
+		long reads = this.hits + this.misses;
+		return (reads != 0) ? (double) this.hits / reads : 0.0;
+	}
+
+}

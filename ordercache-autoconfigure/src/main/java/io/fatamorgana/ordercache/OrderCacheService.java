@@ -1,0 +1,112 @@
+package io.fatamorgana.ordercache;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and writes the Redis hash that holds the orders of one sales period
+ * ({@code {key-prefix}{period}} &rarr; order number &rarr; order JSON). Every method is one Redis
+ * round trip per period, and every write also sets the period's TTL in that round trip.
+ * <p>
+ * Periods and order numbers must be 1 to {@value io.fatamorgana.ordercache.key.OrderKeys#MAX_LENGTH}
+ * characters from {@code [A-Za-z0-9_:.-]}; anything else is rejected with an
+ * {@link IllegalArgumentException} naming the field, before Redis is called. A Redis failure is
+ * reported as an {@link OrderCacheException}: unlike the annotations, this API does not hide
+ * failures from its caller.
+ */
+public interface OrderCacheService {
+
+	/**
+	 * Caches one order under the period and order number read from the order itself.
+	 * @param order the order; its period and order number are read by the
+	 * {@link OrderIdentityResolver}
+	 * @throws IllegalArgumentException if the order is {@code null}, has an invalid identity or cannot
+	 * be written as JSON
+	 * @throws OrderCacheException if Redis fails
+	 */
+	void cacheOrder(Object order);
+
+	/**
+	 * Caches one order under an explicit period and order number.
+	 * @param period the period number, such as {@code 20241201_001}
+	 * @param orderNo the order number, such as {@code ORDER_20241201_001_001}
+	 * @param order the order
+	 * @throws IllegalArgumentException if an argument is invalid or the order cannot be written as JSON
+	 * @throws OrderCacheException if Redis fails
+	 */
+	void cacheOrder(String period, String orderNo, Object order);
+
+	/**
+	 * Caches many orders with one multi-field write per period and chunk. Orders that are
+	 * {@code null}, have an invalid identity or cannot be written as JSON are skipped and reported;
+	 * the others are cached.
+	 * @param orders the orders, possibly of several periods
+	 * @return how many orders were cached and which were skipped, and why
+	 * @throws OrderCacheException if Redis fails; chunks written before the failure stay cached
+	 */
+	BatchResult batchCacheOrders(Collection<?> orders);
+
+	/**
+	 * Reads every order cached for a period (HGETALL). Entries that cannot be read are left out and
+	 * removed from the hash.
+	 * @param period the period number
+	 * @param orderType the class to read each order as
+	 * @param <T> the order type
+	 * @return the cached orders, empty when the period is not cached
+	 * @throws OrderCacheException if Redis fails
+	 */
+	<T> List<T> getOrdersByPeriod(String period, Class<T> orderType);
+
+	/**
+	 * Reads one cached order (HGET). An entry that cannot be read is a miss and is removed.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @param orderType the class to read the order as
+	 * @param <T> the order type
+	 * @return the order, or empty when it is not cached
+	 * @throws OrderCacheException if Redis fails
+	 */
+	<T> Optional<T> getOrder(String period, String orderNo, Class<T> orderType);
+
+	/**
+	 * Counts the orders cached for a period (HLEN).
+	 * @param period the period number
+	 * @return the number of cached orders, 0 when the period is not cached
+	 * @throws OrderCacheException if Redis fails
+	 */
+	long getOrderCount(String period);
+
+	/**
+	 * Tells whether an order is cached (HEXISTS).
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @return whether the period's hash has the order
+	 * @throws OrderCacheException if Redis fails
+	 */
+	boolean isOrderCached(String period, String orderNo);
+
+	/**
+	 * Removes one order from its period's hash (HDEL).
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @return whether the order was cached
+	 * @throws OrderCacheException if Redis fails
+	 */
+	boolean deleteOrder(String period, String orderNo);
+
+	/**
+	 * Removes the whole hash of a period (UNLINK).
+	 * @param period the period number
+	 * @return whether the period was cached
+	 * @throws OrderCacheException if Redis fails
+	 */
+	boolean deletePeriodOrders(String period);
+
+	/**
+	 * Counts what the cache did since the application started.
+	 * @return a snapshot of the counters
+	 */
+	CacheStatistics statistics();
+
+}

@@ -1,0 +1,70 @@
+package io.fatamorgana.ordercache.codec;
+
+import java.util.TimeZone;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns orders into the JSON the design document specifies and back: snake_case property names,
+ * ISO-8601 timestamps in UTC, decimals exactly as they are, no type information. The mapper is the
+ * cache's own, so an application's {@code spring.jackson.*} settings cannot change what is stored.
+ */
+public final class OrderCodec {
+
+	private final ObjectWriter writer;
+
+	private final ClassValue<ObjectReader> readers;
+
+	/** Creates a codec with the stored format's settings. */
+	public OrderCodec() {
+		JsonMapper mapper = JsonMapper.builder()
+			.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+			.defaultTimeZone(TimeZone.getTimeZone("UTC"))
+			.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+			.enable(DateTimeFeature.WRITE_DATES_WITH_CONTEXT_TIME_ZONE)
+			.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.build();
+		this.writer = mapper.writer();
+		this.readers = new ClassValue<>() {
+			@Override
+			protected ObjectReader computeValue(Class<?> type) {
+				return mapper.readerFor(type);
+			}
+		};
+	}
+
+	/**
+	 * Writes an order as JSON.
+	 * @param order the order
+	 * @return UTF-8 JSON
+	 * @throws JacksonException if the order cannot be written
+	 */
+	public byte[] encode(Object order) {
+		return this.writer.writeValueAsBytes(order);
+	}
+
+	/**
+	 * Reads an order from JSON.
+	 * @param json UTF-8 JSON as stored
+	 * @param type the class to read
+	 * @param <T> the order type
+	 * @return the order
+	 * @throws JacksonException if the JSON is not a readable order of that type
+	 */
+	public <T> T decode(byte[] json, Class<T> type) {
+		T order = this.readers.get(type).readValue(json);
+		if (order == null) {
+			throw new IllegalArgumentException("Stored value is JSON null, not an order");
+		}
+		return order;
+	}
+
+}
