@@ -94,7 +94,12 @@ public final class OrderCacheOperationSource {
 	 */
 	@Nullable OrderCacheOperation getOperation(Method method, @Nullable Class<?> targetClass) {
 		Class<?> type = (targetClass != null) ? targetClass : method.getDeclaringClass();
-		Map<Method, OrderCacheOperation> ofClass = this.operations.computeIfAbsent(type, this::parseClass);
+		Map<Method, OrderCacheOperation> ofClass = this.operations.get(type);
+		if (ofClass == null) {
+			// Not computeIfAbsent: parsing may create beans whose own proxies come back here.
+			ofClass = parseClass(type);
+			this.operations.putIfAbsent(type, ofClass);
+		}
 		return ofClass.isEmpty() ? null : ofClass.get(AopUtils.getMostSpecificMethod(method, type));
 	}
 

@@ -89,6 +89,7 @@ public final class PropertyOrderIdentityResolver implements OrderIdentityResolve
 		}
 		Field field = ReflectionUtils.findField(type, property);
 		if (field != null && Modifier.isPublic(field.getModifiers()) && !Modifier.isStatic(field.getModifiers())) {
+			ReflectionUtils.makeAccessible(field);
 			return (order) -> ReflectionUtils.getField(field, order);
 		}
 		return null;

@@ -1,0 +1,162 @@
+package io.fatamorgana.ordercache.autoconfigure;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.fatamorgana.ordercache.OrderCacheService;
+import io.fatamorgana.ordercache.OrderIdentity;
+import io.fatamorgana.ordercache.OrderIdentityResolver;
+import io.fatamorgana.ordercache.TestOrder;
+import io.fatamorgana.ordercache.annotation.CacheOrder;
+import io.fatamorgana.ordercache.annotation.CachedOrder;
+import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+class OrderCacheAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
+					OrderCacheAutoConfiguration.class));
+
+	@Test
+	void defaultsCreateTheServiceAndTheAdvisorFromTheSeedsSettings() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(OrderCacheService.class)
+				.hasSingleBean(OrderCacheAdvisor.class)
+				.hasSingleBean(OrderIdentityResolver.class);
+			OrderCacheProperties properties = context.getBean(OrderCacheProperties.class);
+			assertThat(properties.getKeyPrefix()).isEqualTo("fataMorgana_");
+			assertThat(properties.getTtl()).isEqualTo(Duration.ofHours(24));
+			assertThat(properties.getIdentity().getPeriodProperty()).isEqualTo("periodNumber");
+			assertThat(properties.getIdentity().getOrderNoProperty()).isEqualTo("orderNo");
+		});
+	}
+
+	@Test
+	void usesTheApplicationsConnectionFactoryAndDefinesNoRedisTemplate() {
+		RedisConnectionFactory connectionFactory = new LettuceConnectionFactory();
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OrderCacheAutoConfiguration.class))
+			.withBean(RedisConnectionFactory.class, () -> connectionFactory)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OrderCacheService.class)
+					.doesNotHaveBean("redisTemplate")
+					.doesNotHaveBean(RedisTemplate.class);
+				assertThat(context.getBean(RedisConnectionFactory.class)).isSameAs(connectionFactory);
+			});
+	}
+
+	@Test
+	void annotatedBeansAreProxied() {
+		this.contextRunner.withBean(SimpleOrders.class)
+			.run((context) -> assertThat(AopUtils.isAopProxy(context.getBean(SimpleOrders.class))).isTrue());
+	}
+
+	@Test
+	void backsOffFromBeansTheUserDefines() {
+		OrderCacheService service = mock(OrderCacheService.class);
+		OrderIdentityResolver resolver = (order) -> new OrderIdentity("P", "O");
+		this.contextRunner.withBean(OrderCacheService.class, () -> service)
+			.withBean(OrderIdentityResolver.class, () -> resolver)
+			.run((context) -> {
+				assertThat(context.getBean(OrderCacheService.class)).isSameAs(service);
+				assertThat(context.getBean(OrderIdentityResolver.class)).isSameAs(resolver);
+			});
+	}
+
+	@Test
+	void whenDisabledThenAnnotatedMethodsStillRun() {
+		this.contextRunner.withPropertyValues("ordercache.enabled=false").withBean(SimpleOrders.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(OrderCacheService.class).doesNotHaveBean(OrderCacheAdvisor.class);
+			SimpleOrders orders = context.getBean(SimpleOrders.class);
+			assertThat(AopUtils.isAopProxy(orders)).isFalse();
+			assertThat(orders.create(TestOrder.of("P", "O")).getOrderNo()).isEqualTo("O");
+			assertThat(orders.find("P", "O")).isEmpty();
+		});
+	}
+
+	@Test
+	void withoutSpringDataRedisOnTheClasspathThenNothingIsConfigured() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(OrderCacheService.class)
+				.doesNotHaveBean(OrderCacheAdvisor.class));
+	}
+
+	@Test
+	void withoutAConnectionFactoryThenNothingIsConfigured() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OrderCacheAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OrderCacheService.class));
+	}
+
+	@Test
+	void aZeroTtlFailsStartupNamingTheProperty() {
+		assertInvalid("ordercache.ttl=0s", "ordercache.ttl", "must be at least 1ms");
+		assertInvalid("ordercache.ttl=-5m", "ordercache.ttl", "must be at least 1ms");
+	}
+
+	@Test
+	void anInvalidKeyPrefixFailsStartupNamingTheProperty() {
+		assertInvalid("ordercache.key-prefix=fata morgana", "ordercache.key-prefix", "may only contain");
+		assertInvalid("ordercache.key-prefix=fata*", "ordercache.key-prefix", "may only contain");
+		assertInvalid("ordercache.key-prefix=", "ordercache.key-prefix", "must not be empty");
+	}
+
+	@Test
+	void otherInvalidPropertiesFailStartupNamingTheProperty() {
+		assertInvalid("ordercache.batch-chunk-size=0", "ordercache.batch-chunk-size", "between 1 and 5000");
+		assertInvalid("ordercache.identity.period-property=1st", "ordercache.identity.period-property",
+				"Java property name");
+		assertInvalid("ordercache.failure-log-interval=-1s", "ordercache.failure-log-interval", "not be negative");
+	}
+
+	@Test
+	void theFailureAnalyzerNamesThePropertyToFix() {
+		FailureAnalysis analysis = new InvalidOrderCachePropertyFailureAnalyzer()
+			.analyze(new IllegalStateException(new InvalidOrderCachePropertyException("ordercache.ttl", "0s",
+					"must be at least 1ms; keys without a TTL are not allowed")));
+		assertThat(analysis.getDescription()).isEqualTo("The order cache cannot start: ordercache.ttl is '0s', which"
+				+ " must be at least 1ms; keys without a TTL are not allowed.");
+		assertThat(analysis.getAction()).startsWith("Fix ordercache.ttl in your configuration");
+	}
+
+	private void assertInvalid(String property, String name, String problem) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidOrderCachePropertyException.class)
+				.hasMessageContaining(name)
+				.hasMessageContaining(problem);
+		});
+	}
+
+	/** A user's service with annotated methods. */
+	public static class SimpleOrders {
+
+		@CacheOrder
+		public TestOrder create(TestOrder order) {
+			return order;
+		}
+
+		@CachedOrder(period = "#period", orderNo = "#orderNo")
+		public Optional<TestOrder> find(String period, String orderNo) {
+			return Optional.empty();
+		}
+
+	}
+
+}
