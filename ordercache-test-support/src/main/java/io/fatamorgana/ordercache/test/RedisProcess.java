@@ -50,7 +50,21 @@ public final class RedisProcess implements AutoCloseable {
 	 */
 	public static RedisProcess start() {
 		try {
-			RedisProcess redis = new RedisProcess(executable(), freePort());
+			return start(executable());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not find redis-server", ex);
+		}
+	}
+
+	/**
+	 * Starts a new Redis server from a given binary on a free port of 127.0.0.1.
+	 * @param executable the redis-server binary
+	 * @return the running process
+	 */
+	public static RedisProcess start(File executable) {
+		try {
+			RedisProcess redis = new RedisProcess(executable, freePort());
 			redis.startProcess();
 			return redis;
 		}
@@ -68,12 +82,21 @@ public final class RedisProcess implements AutoCloseable {
 			return ExecutableProvider.newExecutableInPath("redis-server").get();
 		}
 		catch (FileNotFoundException ex) {
-			File embedded = ExecutableProvider.newJarResourceProvider().get();
-			if (!embedded.canExecute() && !embedded.setExecutable(true)) {
-				throw new IOException("Cannot make the embedded redis-server executable: " + embedded);
-			}
-			return embedded;
+			return embeddedExecutable();
 		}
+	}
+
+	/**
+	 * The redis-server binary shipped in {@code com.github.codemonstur:embedded-redis}, for machines
+	 * without one on {@code PATH}.
+	 * @return the extracted binary
+	 */
+	public static File embeddedExecutable() throws IOException {
+		File embedded = ExecutableProvider.newJarResourceProvider().get();
+		if (!embedded.canExecute() && !embedded.setExecutable(true)) {
+			throw new IOException("Cannot make the embedded redis-server executable: " + embedded);
+		}
+		return embedded;
 	}
 
 	/** The port the server listens on; it stays the same across restarts. */
