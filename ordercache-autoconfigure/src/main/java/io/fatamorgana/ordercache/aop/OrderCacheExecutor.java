@@ -85,11 +85,8 @@ public final class OrderCacheExecutor {
 		Object result = call.proceed();
 		Object loaded = unwrap(result);
 		if (loaded != null) {
-			failOpen(operation, "caching the loaded order", () -> {
-				OrderIdentity identity = this.identityResolver.resolve(loaded);
-				afterCommit(operation, "caching the loaded order",
-						() -> this.service.cacheOrder(identity.period(), identity.orderNo(), loaded));
-			});
+			failOpen(operation, "caching the loaded order",
+					() -> cacheAfterCommit(operation, this.identityResolver.resolve(loaded), loaded));
 		}
 		return result;
 	}
@@ -111,8 +108,7 @@ public final class OrderCacheExecutor {
 			else {
 				identity = this.identityResolver.resolve(order);
 			}
-			afterCommit(operation, "caching the order",
-					() -> this.service.cacheOrder(identity.period(), identity.orderNo(), order));
+			cacheAfterCommit(operation, identity, order);
 		});
 		return result;
 	}
@@ -142,6 +138,11 @@ public final class OrderCacheExecutor {
 			afterCommit(operation, "evicting", eviction);
 		});
 		return result;
+	}
+
+	private void cacheAfterCommit(OrderCacheOperation operation, OrderIdentity identity, Object order) {
+		afterCommit(operation, "caching the order",
+				() -> this.service.cacheOrder(identity.period(), identity.orderNo(), order));
 	}
 
 	private void afterCommit(OrderCacheOperation operation, String what, Runnable work) {

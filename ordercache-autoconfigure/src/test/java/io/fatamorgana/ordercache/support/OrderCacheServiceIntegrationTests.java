@@ -11,6 +11,7 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
+import io.fatamorgana.ordercache.codec.OrderCodecTests;
 import io.fatamorgana.ordercache.test.TestRedis;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -56,16 +55,12 @@ class OrderCacheServiceIntegrationTests {
 	final RedisCommands<String, String> redis = TestRedis.commands();
 
 	@Test
-	void cacheOrderWritesTheSeedJsonWithTtl(TestInfo test) {
-		String period = period(test);
-		this.service.cacheOrder(TestOrder.of(period, "ORDER_1"));
-		String key = PREFIX + period;
+	void cacheOrderStoresTheSeedExampleFieldByFieldWithTtl() {
+		this.service.cacheOrder(TestOrder.seedExample());
+		String key = PREFIX + "20241201_001";
 		assertThat(this.redis.type(key)).isEqualTo("hash");
-		JsonNode stored = JsonMapper.builder().build().readTree(this.redis.hget(key, "ORDER_1"));
-		assertThat(stored.get("order_no").asString()).isEqualTo("ORDER_1");
-		assertThat(stored.get("period_number").asString()).isEqualTo(period);
-		assertThat(stored.get("amount").decimalValue()).isEqualByComparingTo("100.00");
-		assertThat(stored.get("created_at").asString()).isEqualTo("2024-12-01T10:00:00Z");
+		assertThat(this.redis.hkeys(key)).containsExactly("ORDER_20241201_001_001");
+		OrderCodecTests.assertSameFieldsAsTheSeedExample(this.redis.hget(key, "ORDER_20241201_001_001"));
 		assertThat(this.redis.ttl(key)).isBetween(1L, DAY);
 	}
 
