@@ -6,12 +6,17 @@ package io.fatamorgana.ordercache;
  * @param hits reads answered from Redis
  * @param misses reads that found nothing usable in Redis
  * @param writes orders written to Redis
+ * @param refused orders Redis kept from being written because its copy was newer or the order had
+ * just been evicted
  * @param evictions orders or periods removed from Redis
  * @param skipped orders a batch did not cache because they were invalid
- * @param failures cache operations that failed (Redis errors, unreadable entries, invalid keys on
- * annotated methods)
+ * @param failures cache operations that failed (Redis errors or timeouts, calls skipped while the
+ * circuit is open, unreadable entries, invalid keys on annotated methods)
+ * @param pendingEvictions evictions that failed and wait for Redis to come back
+ * @param circuitOpen whether cache calls are currently skipped because Redis did not answer
  */
-public record CacheStatistics(long hits, long misses, long writes, long evictions, long skipped, long failures) {
+public record CacheStatistics(long hits, long misses, long writes, long refused, long evictions, long skipped,
+		long failures, long pendingEvictions, boolean circuitOpen) {
 
 	/**
 	 * The share of reads that were hits.

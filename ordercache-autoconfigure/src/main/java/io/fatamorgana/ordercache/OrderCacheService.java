@@ -3,11 +3,13 @@ package io.fatamorgana.ordercache;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Reads and writes the Redis hash that holds the orders of one sales period
  * ({@code {key-prefix}{period}} &rarr; order number &rarr; order JSON). Every method is one Redis
- * round trip per period, and every write also sets the period's TTL in that round trip.
+ * round trip per period (and chunk), and every write also sets the period's TTL in that round trip.
+ * A write never replaces a cached order with an older version of it.
  * <p>
  * Periods and order numbers must be 1 to {@value io.fatamorgana.ordercache.key.OrderKeys#MAX_LENGTH}
  * characters from {@code [A-Za-z0-9_:.-]}; anything else is rejected with an
@@ -48,8 +50,22 @@ public interface OrderCacheService {
 	BatchResult batchCacheOrders(Collection<?> orders);
 
 	/**
-	 * Reads every order cached for a period (HGETALL). Entries that cannot be read are left out and
-	 * removed from the hash.
+	 * Caches a whole period from the database and marks it complete, so that period reads through
+	 * {@code @CachedPeriod} and {@link #getCompletePeriod} may serve it without the database. The
+	 * period's epoch is read before the loader runs; if the period is dropped meanwhile, nothing more
+	 * is written and the period is not marked complete. Orders that cannot be cached are skipped
+	 * and reported, and then the period is not marked complete either.
+	 * @param period the period number
+	 * @param loader reads every order of the period from the database
+	 * @return what was cached and skipped
+	 * @throws IllegalArgumentException if the period is invalid
+	 * @throws OrderCacheException if Redis fails
+	 */
+	BatchResult loadPeriod(String period, Supplier<? extends Collection<?>> loader);
+
+	/**
+	 * Reads every order cached for a period (HGETALL), complete or not. Entries that cannot be read
+	 * are left out and removed from the hash.
 	 * @param period the period number
 	 * @param orderType the class to read each order as
 	 * @param <T> the order type
@@ -57,6 +73,25 @@ public interface OrderCacheService {
 	 * @throws OrderCacheException if Redis fails
 	 */
 	<T> List<T> getOrdersByPeriod(String period, Class<T> orderType);
+
+	/**
+	 * Reads a period only if it is cached completely (filled by {@link #loadPeriod} or a read
+	 * through {@code @CachedPeriod}, and nothing evicted since).
+	 * @param period the period number
+	 * @param orderType the class to read each order as
+	 * @param <T> the order type
+	 * @return every order of the period, or empty when the cache does not hold all of them
+	 * @throws OrderCacheException if Redis fails
+	 */
+	<T> Optional<List<T>> getCompletePeriod(String period, Class<T> orderType);
+
+	/**
+	 * Tells whether a period is cached completely.
+	 * @param period the period number
+	 * @return whether {@link #getCompletePeriod} would answer from the cache
+	 * @throws OrderCacheException if Redis fails
+	 */
+	boolean isPeriodComplete(String period);
 
 	/**
 	 * Reads one cached order (HGET). An entry that cannot be read is a miss and is removed.
@@ -87,7 +122,10 @@ public interface OrderCacheService {
 	boolean isOrderCached(String period, String orderNo);
 
 	/**
-	 * Removes one order from its period's hash (HDEL).
+	 * Removes one order from its period's hash (HDEL) and leaves a short-lived tombstone that keeps
+	 * older copies of it, still on their way from a slow read or a delayed write, out of the cache.
+	 * The period is no longer complete. If Redis fails, the eviction is also kept in memory and
+	 * replayed when Redis answers again.
 	 * @param period the period number
 	 * @param orderNo the order number
 	 * @return whether the order was cached
@@ -96,9 +134,11 @@ public interface OrderCacheService {
 	boolean deleteOrder(String period, String orderNo);
 
 	/**
-	 * Removes the whole hash of a period (UNLINK).
+	 * Removes every order of a period (UNLINK). Only the period's epoch stays, for the tombstone
+	 * TTL, so that a load of the period that began before cannot put older orders back. If Redis
+	 * fails, the drop is also kept in memory and replayed when Redis answers again.
 	 * @param period the period number
-	 * @return whether the period was cached
+	 * @return whether the period had cached orders
 	 * @throws OrderCacheException if Redis fails
 	 */
 	boolean deletePeriodOrders(String period);

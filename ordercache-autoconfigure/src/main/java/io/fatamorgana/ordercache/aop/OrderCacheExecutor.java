@@ -1,14 +1,21 @@
 package io.fatamorgana.ordercache.aop;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import io.fatamorgana.ordercache.OrderCacheException;
-import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentity;
-import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.support.FailureLog;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -21,33 +28,31 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Carries out an {@link OrderCacheOperation} around one call of an annotated method. The method's
- * outcome always wins: every cache failure (Redis down or slow, an invalid key, an unreadable
- * entry, an expression that fails on this call's data) is logged at most once per interval,
- * counted, and otherwise ignored. Writes and evictions made inside a transaction wait for its commit.
+ * outcome always wins: every cache failure (Redis down, slow or skipped by the open circuit, an
+ * invalid key, an unreadable entry, an expression that fails on this call's data) is logged at most
+ * once per interval, counted, and otherwise ignored. Writes and evictions made inside a transaction
+ * wait for its commit. Concurrent misses of the same call in this JVM run the method once.
  */
 public final class OrderCacheExecutor {
 
 	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	private final OrderCacheService service;
-
-	private final OrderIdentityResolver identityResolver;
+	private final OrderCacheEngine engine;
 
 	private final OrderCacheCounters counters;
 
 	private final FailureLog failureLog;
 
+	private final ConcurrentMap<Flight, CompletableFuture<@Nullable Object>> flights = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates an executor.
-	 * @param service the cache service that does the work
-	 * @param identityResolver reads identities of orders
-	 * @param counters counts failures that happen outside the service
+	 * @param engine the cache engine that does the work
+	 * @param counters counts failures that happen outside the engine
 	 * @param failureLog where failures are reported
 	 */
-	public OrderCacheExecutor(OrderCacheService service, OrderIdentityResolver identityResolver,
-			OrderCacheCounters counters, FailureLog failureLog) {
-		this.service = service;
-		this.identityResolver = identityResolver;
+	public OrderCacheExecutor(OrderCacheEngine engine, OrderCacheCounters counters, FailureLog failureLog) {
+		this.engine = engine;
 		this.counters = counters;
 		this.failureLog = failureLog;
 	}
@@ -56,12 +61,15 @@ public final class OrderCacheExecutor {
 	 * Runs a call with its operation.
 	 * @param operation the parsed annotation
 	 * @param call the intercepted call
-	 * @return what the method returned, or the cached order for a hit
+	 * @return what the method returned, or what the cache holds for a hit
 	 * @throws Throwable what the method threw
 	 */
 	@Nullable Object execute(OrderCacheOperation operation, Call call) throws Throwable {
 		if (operation instanceof OrderCacheOperation.Read read) {
 			return read(read, call);
+		}
+		if (operation instanceof OrderCacheOperation.ReadPeriod readPeriod) {
+			return readPeriod(readPeriod, call);
 		}
 		if (operation instanceof OrderCacheOperation.Cache cache) {
 			return cache(cache, call);
@@ -70,23 +78,60 @@ public final class OrderCacheExecutor {
 	}
 
 	private @Nullable Object read(OrderCacheOperation.Read operation, Call call) throws Throwable {
-		Optional<?> cached = Optional.empty();
+		String period = null;
+		String orderNo = null;
+		OrderCacheEngine.Lookup<?> lookup = null;
 		try {
 			EvaluationContext context = call.context(null);
-			cached = this.service.getOrder(string(operation.period(), context, "period"),
-					string(operation.orderNo(), context, "orderNo"), operation.orderType());
+			period = string(operation.period(), context, "period");
+			orderNo = string(operation.orderNo(), context, "orderNo");
+			lookup = this.engine.lookup(period, orderNo, operation.orderType());
 		}
 		catch (RuntimeException ex) {
 			failed(operation, "reading through the cache", ex);
 		}
-		if (cached.isPresent()) {
-			return operation.optional() ? cached : cached.get();
+		if (lookup != null && lookup.order() != null) {
+			return operation.optional() ? Optional.of(lookup.order()) : lookup.order();
 		}
-		Object result = call.proceed();
+		Object result = loadOnce(call);
 		Object loaded = unwrap(result);
-		if (loaded != null) {
-			failOpen(operation, "caching the loaded order",
-					() -> cacheAfterCommit(operation, this.identityResolver.resolve(loaded), loaded));
+		String epoch = (lookup != null) ? lookup.epoch() : null;
+		if (loaded != null && epoch != null) {
+			String requestedPeriod = period;
+			String requestedOrderNo = orderNo;
+			failOpen(operation, "caching the loaded order", () -> {
+				OrderIdentity identity = this.engine.identify(loaded);
+				if (identity.period().equals(requestedPeriod) && identity.orderNo().equals(requestedOrderNo)) {
+					afterCommit(operation, "caching the loaded order",
+							() -> this.engine.writeLoaded(identity.period(), identity.orderNo(), loaded, epoch));
+				}
+			});
+		}
+		return result;
+	}
+
+	private @Nullable Object readPeriod(OrderCacheOperation.ReadPeriod operation, Call call) throws Throwable {
+		String period = null;
+		OrderCacheEngine.PeriodLookup<?> lookup = null;
+		try {
+			period = string(operation.period(), call.context(null), "period");
+			lookup = this.engine.lookupPeriod(period, operation.orderType(), true);
+		}
+		catch (RuntimeException ex) {
+			failed(operation, "reading the period through the cache", ex);
+		}
+		if (lookup != null && lookup.complete()) {
+			return lookup.orders();
+		}
+		Object result = loadOnce(call);
+		String epoch = (lookup != null) ? lookup.epoch() : null;
+		if (result instanceof Collection<?> loaded && epoch != null) {
+			String loadedPeriod = period;
+			failOpen(operation, "caching the loaded period", () -> {
+				List<?> snapshot = new ArrayList<>(loaded);
+				afterCommit(operation, "caching the loaded period",
+						() -> this.engine.writeLoadedPeriod(loadedPeriod, snapshot, epoch));
+			});
 		}
 		return result;
 	}
@@ -106,9 +151,10 @@ public final class OrderCacheExecutor {
 						string(operation.orderNo(), context, "orderNo"));
 			}
 			else {
-				identity = this.identityResolver.resolve(order);
+				identity = this.engine.identify(order);
 			}
-			cacheAfterCommit(operation, identity, order);
+			afterCommit(operation, "caching the order",
+					() -> this.engine.write(identity.period(), identity.orderNo(), order));
 		});
 		return result;
 	}
@@ -123,26 +169,56 @@ public final class OrderCacheExecutor {
 				if (order == null) {
 					return;
 				}
-				OrderIdentity identity = this.identityResolver.resolve(order);
-				eviction = () -> this.service.deleteOrder(identity.period(), identity.orderNo());
+				OrderIdentity identity = this.engine.identify(order);
+				eviction = () -> this.engine.evict(identity.period(), identity.orderNo());
 			}
 			else if (operation.allInPeriod()) {
 				String period = string(operation.period(), context, "period");
-				eviction = () -> this.service.deletePeriodOrders(period);
+				eviction = () -> this.engine.drop(period);
 			}
 			else {
 				String period = string(operation.period(), context, "period");
 				String orderNo = string(operation.orderNo(), context, "orderNo");
-				eviction = () -> this.service.deleteOrder(period, orderNo);
+				eviction = () -> this.engine.evict(period, orderNo);
 			}
 			afterCommit(operation, "evicting", eviction);
 		});
 		return result;
 	}
 
-	private void cacheAfterCommit(OrderCacheOperation operation, OrderIdentity identity, Object order) {
-		afterCommit(operation, "caching the order",
-				() -> this.service.cacheOrder(identity.period(), identity.orderNo(), order));
+	/**
+	 * Calls the method, or waits for the same call already running in another thread and returns
+	 * its result. Only outside transactions that write: what such a transaction reads may never
+	 * commit, and must not be handed to others.
+	 */
+	private @Nullable Object loadOnce(Call call) throws Throwable {
+		if (TransactionSynchronizationManager.isActualTransactionActive()
+				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
+			return call.proceed();
+		}
+		Flight flight = call.flight();
+		CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> running = this.flights.putIfAbsent(flight, mine);
+		if (running != null) {
+			try {
+				return running.join();
+			}
+			catch (CompletionException ex) {
+				throw (ex.getCause() != null) ? ex.getCause() : ex;
+			}
+		}
+		try {
+			Object result = call.proceed();
+			mine.complete(result);
+			return result;
+		}
+		catch (Throwable ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.flights.remove(flight, mine);
+		}
 	}
 
 	private void afterCommit(OrderCacheOperation operation, String what, Runnable work) {
@@ -189,6 +265,20 @@ public final class OrderCacheExecutor {
 	}
 
 	/**
+	 * The identity of a call for single-flight loading: same bean, method and arguments.
+	 * @param target the bean
+	 * @param method the method
+	 * @param args the arguments
+	 */
+	record Flight(Object target, Method method, List<@Nullable Object> args) {
+
+		Flight(Object target, Method method, @Nullable Object[] args) {
+			this(target, method, Arrays.asList(args.clone()));
+		}
+
+	}
+
+	/**
 	 * One call of an annotated method, as the executor sees it.
 	 */
 	interface Call {
@@ -207,6 +297,12 @@ public final class OrderCacheExecutor {
 		 * @return a new context
 		 */
 		EvaluationContext context(@Nullable Object result);
+
+		/**
+		 * The call's identity for single-flight loading.
+		 * @return the flight
+		 */
+		Flight flight();
 
 		/**
 		 * Creates the evaluation context of a call.

@@ -47,6 +47,11 @@ final class OrderCacheInterceptor implements MethodInterceptor {
 				return OrderCacheExecutor.Call.context(method, args, target, targetClass, result);
 			}
 
+			@Override
+			public OrderCacheExecutor.Flight flight() {
+				return new OrderCacheExecutor.Flight(target, method, args);
+			}
+
 		});
 	}
 

@@ -51,4 +51,13 @@ sealed interface OrderCacheOperation {
 			boolean optional) implements OrderCacheOperation {
 	}
 
+	/**
+	 * {@code @CachedPeriod}: answer from a complete period or call and cache the whole period.
+	 * @param description annotation and method
+	 * @param period the period expression
+	 * @param orderType the class an order is read as
+	 */
+	record ReadPeriod(String description, Expression period, Class<?> orderType) implements OrderCacheOperation {
+	}
+
 }

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
+import io.fatamorgana.ordercache.annotation.CachedPeriod;
 import io.fatamorgana.ordercache.annotation.EvictOrder;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +51,7 @@ import org.springframework.util.StringUtils;
 public final class OrderCacheOperationSource {
 
 	private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(CacheOrder.class, EvictOrder.class,
-			CachedOrder.class);
+			CachedOrder.class, CachedPeriod.class);
 
 	private static final Pattern SINGLE_VARIABLE = Pattern.compile("#([A-Za-z_$][\\w$]*)");
 
@@ -124,7 +125,8 @@ public final class OrderCacheOperationSource {
 		List<Annotation> found = Stream
 			.of(AnnotatedElementUtils.findMergedAnnotation(method, CacheOrder.class),
 					AnnotatedElementUtils.findMergedAnnotation(method, EvictOrder.class),
-					AnnotatedElementUtils.findMergedAnnotation(method, CachedOrder.class))
+					AnnotatedElementUtils.findMergedAnnotation(method, CachedOrder.class),
+					AnnotatedElementUtils.findMergedAnnotation(method, CachedPeriod.class))
 			.filter(Objects::nonNull)
 			.map(Annotation.class::cast)
 			.toList();
@@ -134,7 +136,7 @@ public final class OrderCacheOperationSource {
 		Annotation annotation = found.get(0);
 		Parser parser = new Parser(method, type, annotation.annotationType());
 		if (found.size() > 1) {
-			throw parser.invalid("use only one of @CacheOrder, @EvictOrder and @CachedOrder on a method");
+			throw parser.invalid("use only one of @CacheOrder, @EvictOrder, @CachedOrder and @CachedPeriod on a method");
 		}
 		int modifiers = method.getModifiers();
 		if (Modifier.isPrivate(modifiers) || Modifier.isStatic(modifiers) || Modifier.isFinal(modifiers)) {
@@ -146,7 +148,10 @@ public final class OrderCacheOperationSource {
 		if (annotation instanceof EvictOrder evictOrder) {
 			return parser.evictOrder(evictOrder);
 		}
-		return parser.cachedOrder((CachedOrder) annotation);
+		if (annotation instanceof CachedOrder cachedOrder) {
+			return parser.cachedOrder(cachedOrder);
+		}
+		return parser.cachedPeriod((CachedPeriod) annotation);
 	}
 
 	/** Parses one annotation of one method. */
@@ -208,6 +213,17 @@ public final class OrderCacheOperationSource {
 			}
 			checkIdentity(orderType);
 			return new OrderCacheOperation.Read(this.description, period, orderNo, orderType, optional);
+		}
+
+		OrderCacheOperation cachedPeriod(CachedPeriod annotation) {
+			Expression period = expression("period", annotation.period());
+			ResolvableType returnType = ResolvableType.forMethodReturnType(this.method);
+			Class<?> orderType = returnType.getGeneric(0).toClass();
+			if (List.class != returnType.toClass() || orderType == Object.class) {
+				throw invalid("it returns " + returnType + ", but must return List of the order class");
+			}
+			checkIdentity(orderType);
+			return new OrderCacheOperation.ReadPeriod(this.description, period, orderType);
 		}
 
 		private void requireBothOrNeither(@Nullable Expression period, @Nullable Expression orderNo) {

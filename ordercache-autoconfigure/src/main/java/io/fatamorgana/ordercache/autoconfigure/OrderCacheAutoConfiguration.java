@@ -1,5 +1,7 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
+import java.util.List;
+
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
@@ -9,10 +11,13 @@ import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.key.PropertyOrderIdentityResolver;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
-import io.fatamorgana.ordercache.redis.RedisOrderHashStore;
+import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
+import io.fatamorgana.ordercache.support.CacheMaintenance;
 import io.fatamorgana.ordercache.support.DefaultOrderCacheService;
 import io.fatamorgana.ordercache.support.FailureLog;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -33,6 +38,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -57,8 +63,32 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderHashStore orderHashStore(RedisConnectionFactory connectionFactory) {
-		return new RedisOrderHashStore(connectionFactory);
+	OrderCodec orderCodec() {
+		return new OrderCodec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CircuitBreaker orderCacheCircuitBreaker(OrderCacheProperties properties) {
+		return new CircuitBreaker(properties.getResilience().getFailureThreshold(),
+				properties.getResilience().getOpenDuration());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderHashStore orderHashStore(RedisConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+			OrderCodec codec, OrderCacheProperties properties) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("ordercache needs Lettuce, Spring Boot's default Redis client, but the"
+					+ " RedisConnectionFactory is a " + connectionFactory.getClass().getName()
+					+ ": use Lettuce, or set ordercache.enabled=false");
+		}
+		OrderCacheProperties.Resilience resilience = properties.getResilience();
+		List<String> versionFields = properties.getConsistency().getVersionProperties().stream()
+			.map(codec::jsonName)
+			.toList();
+		return new LettuceOrderHashStore(lettuce, circuitBreaker, resilience.getCommandTimeout(),
+				resilience.getBulkTimeout(), versionFields);
 	}
 
 	@Bean
@@ -75,17 +105,35 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheService orderCacheService(OrderHashStore store, OrderIdentityResolver identityResolver,
-			OrderCacheCounters counters, FailureLog failureLog, OrderCacheProperties properties) {
-		return new DefaultOrderCacheService(store, new OrderCodec(), new OrderKeys(properties.getKeyPrefix()),
-				identityResolver, counters, failureLog, properties.getTtl(), properties.getBatchChunkSize());
+	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, OrderIdentityResolver identityResolver,
+			OrderCacheCounters counters, FailureLog failureLog, CircuitBreaker circuitBreaker,
+			OrderCacheProperties properties) {
+		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
+				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
+				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity());
+		return new OrderCacheEngine(store, codec, new OrderKeys(properties.getKeyPrefix()), identityResolver,
+				counters, failureLog, circuitBreaker, settings);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheExecutor orderCacheExecutor(OrderCacheService service, OrderIdentityResolver identityResolver,
-			OrderCacheCounters counters, FailureLog failureLog) {
-		return new OrderCacheExecutor(service, identityResolver, counters, failureLog);
+	CacheMaintenance orderCacheMaintenance(OrderCacheEngine engine, OrderHashStore store,
+			CircuitBreaker circuitBreaker, OrderCacheProperties properties) {
+		return new CacheMaintenance(engine, store, circuitBreaker,
+				properties.getResilience().getMaintenanceInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderCacheService orderCacheService(OrderCacheEngine engine) {
+		return new DefaultOrderCacheService(engine);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderCacheExecutor orderCacheExecutor(OrderCacheEngine engine, OrderCacheCounters counters,
+			FailureLog failureLog) {
+		return new OrderCacheExecutor(engine, counters, failureLog);
 	}
 
 	@Bean

@@ -1,6 +1,8 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.fatamorgana.ordercache.key.OrderKeys;
 
@@ -41,7 +43,17 @@ public class OrderCacheProperties implements InitializingBean {
 	 */
 	private Duration failureLogInterval = Duration.ofSeconds(30);
 
+	/**
+	 * Share of the TTL taken off at random on each write (0 to 0.5), so that periods written
+	 * together do not expire together.
+	 */
+	private double ttlJitter = 0.05;
+
 	private final Identity identity = new Identity();
+
+	private final Consistency consistency = new Consistency();
+
+	private final Resilience resilience = new Resilience();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -83,8 +95,24 @@ public class OrderCacheProperties implements InitializingBean {
 		this.failureLogInterval = failureLogInterval;
 	}
 
+	public double getTtlJitter() {
+		return this.ttlJitter;
+	}
+
+	public void setTtlJitter(double ttlJitter) {
+		this.ttlJitter = ttlJitter;
+	}
+
 	public Identity getIdentity() {
 		return this.identity;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
+	}
+
+	public Resilience getResilience() {
+		return this.resilience;
 	}
 
 	@Override
@@ -107,7 +135,19 @@ public class OrderCacheProperties implements InitializingBean {
 			throw new InvalidOrderCachePropertyException("ordercache.failure-log-interval", this.failureLogInterval,
 					"must not be negative");
 		}
+		if (!(this.ttlJitter >= 0 && this.ttlJitter <= 0.5)) {
+			throw new InvalidOrderCachePropertyException("ordercache.ttl-jitter", this.ttlJitter,
+					"must be between 0 and 0.5");
+		}
 		this.identity.validate();
+		this.consistency.validate();
+		this.resilience.validate();
+	}
+
+	private static void requirePositive(String property, Duration value) {
+		if (value.isNegative() || value.isZero() || value.toMillis() == 0) {
+			throw new InvalidOrderCachePropertyException(property, value, "must be at least 1ms");
+		}
 	}
 
 	/**
@@ -148,11 +188,158 @@ public class OrderCacheProperties implements InitializingBean {
 			requireJavaIdentifier("ordercache.identity.order-no-property", this.orderNoProperty);
 		}
 
-		private static void requireJavaIdentifier(String property, String value) {
+		static void requireJavaIdentifier(String property, String value) {
 			boolean valid = !value.isEmpty() && Character.isJavaIdentifierStart(value.charAt(0))
 					&& value.chars().allMatch(Character::isJavaIdentifierPart);
 			if (!valid) {
 				throw new InvalidOrderCachePropertyException(property, value, "must be a Java property name");
+			}
+		}
+
+	}
+
+	/**
+	 * How the cache keeps from serving orders older than the database.
+	 */
+	public static class Consistency {
+
+		/**
+		 * Order properties that hold its version, the first one an order has counts: a write never
+		 * replaces a cached order whose version is higher (numbers) or later (ISO-8601 UTC
+		 * timestamps).
+		 */
+		private List<String> versionProperties = new ArrayList<>(List.of("version", "updatedAt"));
+
+		/**
+		 * How long an evicted order is kept from being cached again by writes that may carry an
+		 * older copy, and how long a dropped period refuses loads begun before the drop. Longer
+		 * than the slowest database read of an order or a period.
+		 */
+		private Duration tombstoneTtl = Duration.ofSeconds(60);
+
+		public List<String> getVersionProperties() {
+			return this.versionProperties;
+		}
+
+		public void setVersionProperties(List<String> versionProperties) {
+			this.versionProperties = versionProperties;
+		}
+
+		public Duration getTombstoneTtl() {
+			return this.tombstoneTtl;
+		}
+
+		public void setTombstoneTtl(Duration tombstoneTtl) {
+			this.tombstoneTtl = tombstoneTtl;
+		}
+
+		void validate() {
+			this.versionProperties
+				.forEach((name) -> Identity.requireJavaIdentifier("ordercache.consistency.version-properties", name));
+			requirePositive("ordercache.consistency.tombstone-ttl", this.tombstoneTtl);
+		}
+
+	}
+
+	/**
+	 * How the cache keeps a slow or dead Redis from slowing the application down.
+	 */
+	public static class Resilience {
+
+		/**
+		 * How long the cache waits for Redis to answer a command on one order, independent of
+		 * spring.data.redis.timeout.
+		 */
+		private Duration commandTimeout = Duration.ofMillis(50);
+
+		/**
+		 * How long the cache waits for Redis to answer a command on many orders (a batch chunk, a
+		 * whole period).
+		 */
+		private Duration bulkTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Consecutive Redis failures after which cache calls are skipped at once (circuit open).
+		 */
+		private int failureThreshold = 5;
+
+		/**
+		 * How long the circuit stays open before a background probe checks Redis again.
+		 */
+		private Duration openDuration = Duration.ofSeconds(1);
+
+		/**
+		 * How often the background task probes Redis while the circuit is open and replays
+		 * evictions that failed.
+		 */
+		private Duration maintenanceInterval = Duration.ofMillis(250);
+
+		/**
+		 * Most failed order evictions remembered one by one for replay; beyond, their whole
+		 * periods are dropped when Redis is back, and beyond that every period.
+		 */
+		private int pendingEvictionCapacity = 10_000;
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public Duration getBulkTimeout() {
+			return this.bulkTimeout;
+		}
+
+		public void setBulkTimeout(Duration bulkTimeout) {
+			this.bulkTimeout = bulkTimeout;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getOpenDuration() {
+			return this.openDuration;
+		}
+
+		public void setOpenDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+		}
+
+		public Duration getMaintenanceInterval() {
+			return this.maintenanceInterval;
+		}
+
+		public void setMaintenanceInterval(Duration maintenanceInterval) {
+			this.maintenanceInterval = maintenanceInterval;
+		}
+
+		public int getPendingEvictionCapacity() {
+			return this.pendingEvictionCapacity;
+		}
+
+		public void setPendingEvictionCapacity(int pendingEvictionCapacity) {
+			this.pendingEvictionCapacity = pendingEvictionCapacity;
+		}
+
+		void validate() {
+			requirePositive("ordercache.resilience.command-timeout", this.commandTimeout);
+			requirePositive("ordercache.resilience.bulk-timeout", this.bulkTimeout);
+			requirePositive("ordercache.resilience.open-duration", this.openDuration);
+			requirePositive("ordercache.resilience.maintenance-interval", this.maintenanceInterval);
+			if (this.failureThreshold < 1) {
+				throw new InvalidOrderCachePropertyException("ordercache.resilience.failure-threshold",
+						this.failureThreshold, "must be at least 1");
+			}
+			if (this.pendingEvictionCapacity < 1) {
+				throw new InvalidOrderCachePropertyException("ordercache.resilience.pending-eviction-capacity",
+						this.pendingEvictionCapacity, "must be at least 1");
 			}
 		}
 

@@ -42,6 +42,15 @@ public final class OrderCodec {
 	}
 
 	/**
+	 * The name a Java property has in the stored JSON.
+	 * @param property a property name, such as {@code updatedAt}
+	 * @return its JSON name, such as {@code updated_at}
+	 */
+	public String jsonName(String property) {
+		return PropertyNamingStrategies.SNAKE_CASE.nameForField(null, null, property);
+	}
+
+	/**
 	 * Writes an order as JSON.
 	 * @param order the order
 	 * @return UTF-8 JSON

@@ -2,78 +2,143 @@ package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Storage of order JSON in one hash per period, in terms of keys, fields and bytes. Each method is
- * one round trip on one key, so every operation works unchanged on Redis Cluster. Failures surface as
- * Spring's {@link org.springframework.dao.DataAccessException}.
+ * one round trip on one key (a command or a script), so every operation works unchanged on Redis
+ * Cluster. Besides the orders, a period's hash holds bookkeeping fields whose names start with
+ * {@code !}, which no order number can: {@code !e} (epoch, moved on when the period is dropped),
+ * {@code !c} (the period is complete) and {@code !t} (tombstones of recently evicted orders). They
+ * never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
  */
 public interface OrderHashStore {
 
 	/**
-	 * Sets fields of a hash and its time to live in one atomic round trip, so the key never exists
-	 * without a TTL.
-	 * @param key the period's key
-	 * @param entries order number &rarr; JSON, at least one
-	 * @param ttl the time to live of the whole hash
-	 */
-	void put(String key, Map<String, byte[]> entries, Duration ttl);
-
-	/**
-	 * Reads one field (HGET).
+	 * Reads one order and the period's epoch (HMGET).
 	 * @param key the period's key
 	 * @param field the order number
-	 * @return the stored JSON, or {@code null} if there is none
+	 * @return the stored JSON, if any, and the epoch to hand to a load that follows a miss
 	 */
-	byte @Nullable [] get(String key, String field);
+	Lookup get(String key, String field);
 
 	/**
-	 * Reads the whole hash (HGETALL).
+	 * Reads the period's epoch (HGET), to hand to a load of the whole period.
 	 * @param key the period's key
-	 * @return order number &rarr; JSON, empty when the key does not exist
+	 * @return the epoch
 	 */
-	Map<String, byte[]> entries(String key);
+	String epoch(String key);
 
 	/**
-	 * Counts the fields of a hash (HLEN).
+	 * Reads a whole period (HGETALL).
 	 * @param key the period's key
-	 * @return the number of fields
+	 * @return the orders, the epoch and whether the period is complete
 	 */
-	long size(String key);
+	PeriodContent entries(String key);
 
 	/**
-	 * Tells whether a field exists (HEXISTS).
+	 * Counts the orders of a period.
+	 * @param key the period's key
+	 * @return the number of orders
+	 */
+	long count(String key);
+
+	/**
+	 * Tells whether an order is cached (HEXISTS).
 	 * @param key the period's key
 	 * @param field the order number
-	 * @return whether it exists
+	 * @return whether it is
 	 */
 	boolean exists(String key, String field);
 
 	/**
-	 * Removes one field (HDEL); the hash keeps its TTL.
+	 * Writes orders and the period's TTL atomically, refusing orders whose stored copy is newer
+	 * and orders evicted less than a tombstone TTL ago.
 	 * @param key the period's key
-	 * @param field the order number
-	 * @return whether the field existed
+	 * @param orders order number &rarr; JSON; may be empty when only marking the period complete
+	 * @param ttl the time to live of the whole hash
+	 * @param expectedEpoch for a load, the epoch read before loading: nothing is written if the
+	 * period was dropped since; {@code null} for a write of a committed change
+	 * @param markComplete whether to mark the period complete (only with an epoch)
+	 * @return what was written
 	 */
-	boolean delete(String key, String field);
+	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String expectedEpoch,
+			boolean markComplete);
 
 	/**
-	 * Removes a field only if it still holds the given value, so that repairing an unreadable entry
+	 * Removes one order, leaves a tombstone for it and marks the period incomplete.
+	 * @param key the period's key
+	 * @param field the order number
+	 * @param tombstoneTtl how long older copies of the order are refused
+	 * @return whether the order was cached
+	 */
+	boolean evict(String key, String field, Duration tombstoneTtl);
+
+	/**
+	 * Drops every order of a period and moves its epoch on, so that loads begun before are refused.
+	 * @param key the period's key
+	 * @param tombstoneTtl how long the new epoch is kept
+	 * @return the number of orders dropped
+	 */
+	long drop(String key, Duration tombstoneTtl);
+
+	/**
+	 * Removes an order only if it still holds the given value, so that repairing an unreadable entry
 	 * cannot remove a good one written in the meantime.
 	 * @param key the period's key
 	 * @param field the order number
 	 * @param expected the value that was read
-	 * @return whether the field was removed
+	 * @return whether the order was removed
 	 */
 	boolean deleteIfEquals(String key, String field, byte[] expected);
 
 	/**
-	 * Removes the whole hash (UNLINK).
+	 * Removes the key if it holds anything but a hash.
 	 * @param key the period's key
-	 * @return whether the key existed
+	 * @return whether it was removed
 	 */
-	boolean deleteKey(String key);
+	boolean repair(String key);
+
+	/**
+	 * Lists keys that start with a prefix, with SCAN on every primary (never KEYS).
+	 * @param prefix the key prefix; it has no glob characters
+	 * @param action called with each key found; a key may be reported more than once
+	 */
+	void scan(String prefix, Consumer<String> action);
+
+	/**
+	 * Checks that Redis answers, bypassing the circuit breaker.
+	 * @throws org.springframework.dao.DataAccessException if it does not
+	 */
+	void ping();
+
+	/**
+	 * One order as read, with the period's epoch.
+	 * @param json the stored JSON, or {@code null} on a miss
+	 * @param epoch the period's epoch
+	 */
+	record Lookup(byte @Nullable [] json, String epoch) {
+	}
+
+	/**
+	 * A period as read.
+	 * @param orders order number &rarr; JSON, without bookkeeping fields
+	 * @param epoch the period's epoch
+	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
+	 */
+	record PeriodContent(Map<String, byte[]> orders, String epoch, boolean complete) {
+	}
+
+	/**
+	 * What a write did.
+	 * @param written orders written
+	 * @param refused orders left alone because the stored copy is newer or the order was evicted
+	 * recently
+	 * @param applied {@code false} if the load was refused whole because the period was dropped
+	 */
+	record WriteResult(int written, int refused, boolean applied) {
+	}
 
 }

@@ -17,6 +17,8 @@ public final class OrderCacheCounters {
 
 	private final LongAdder writes = new LongAdder();
 
+	private final LongAdder refused = new LongAdder();
+
 	private final LongAdder evictions = new LongAdder();
 
 	private final LongAdder skipped = new LongAdder();
@@ -41,6 +43,14 @@ public final class OrderCacheCounters {
 		this.writes.add(count);
 	}
 
+	/**
+	 * Counts orders Redis refused to overwrite.
+	 * @param count how many
+	 */
+	public void refused(long count) {
+		this.refused.add(count);
+	}
+
 	/** Counts an order or a period removed. */
 	public void evicted() {
 		this.evictions.increment();
@@ -61,11 +71,13 @@ public final class OrderCacheCounters {
 
 	/**
 	 * Reads all counters.
+	 * @param pendingEvictions evictions waiting for Redis
+	 * @param circuitOpen whether the circuit breaker is open
 	 * @return a snapshot
 	 */
-	public CacheStatistics snapshot() {
-		return new CacheStatistics(this.hits.sum(), this.misses.sum(), this.writes.sum(), this.evictions.sum(),
-				this.skipped.sum(), this.failures.sum());
+	public CacheStatistics snapshot(long pendingEvictions, boolean circuitOpen) {
+		return new CacheStatistics(this.hits.sum(), this.misses.sum(), this.writes.sum(), this.refused.sum(),
+				this.evictions.sum(), this.skipped.sum(), this.failures.sum(), pendingEvictions, circuitOpen);
 	}
 
 }

@@ -79,7 +79,7 @@ class FailOpenIntegrationTests {
 			assertThatExceptionOfType(OrderCacheException.class)
 				.isThrownBy(() -> this.service.getOrder(period, "BEFORE", TestOrder.class))
 				.withMessage("Could not read order BEFORE in " + PREFIX + period);
-			assertThat(this.service.statistics().failures() - before.failures()).isGreaterThanOrEqualTo(7);
+			assertThat(this.service.statistics().failures() - before.failures()).isGreaterThanOrEqualTo(6);
 		}
 		finally {
 			REDIS.restart();
@@ -95,7 +95,7 @@ class FailOpenIntegrationTests {
 	}
 
 	@Test
-	void whenRedisHoldsSomethingElseAtTheKeyTheMethodStillAnswers(TestInfo test) {
+	void whenRedisHoldsSomethingElseAtTheKeyTheMethodStillAnswersAndTheKeyIsRepaired(TestInfo test) {
 		String period = test.getTestMethod().orElseThrow().getName();
 		try (RedisClient client = RedisClient.create(REDIS.url());
 				StatefulRedisConnection<String, String> connection = client.connect()) {
@@ -105,9 +105,11 @@ class FailOpenIntegrationTests {
 			this.orders.put(order);
 			assertThat(this.orders.find(period, "ORDER_1")).get().extracting(TestOrder::getOrderNo).isEqualTo("ORDER_1");
 			assertThat(this.orders.create(TestOrder.of(period, "ORDER_2")).getOrderNo()).isEqualTo("ORDER_2");
-			assertThatExceptionOfType(OrderCacheException.class)
-				.isThrownBy(() -> this.service.getOrderCount(period));
-			assertThat(raw.get(PREFIX + period)).isEqualTo("not a hash");
+			assertThat(raw.type(PREFIX + period)).as("the foreign value was replaced").isEqualTo("hash");
+			assertThat(raw.hkeys(PREFIX + period)).contains("ORDER_2");
+			raw.set(PREFIX + period, "not a hash again");
+			assertThat(this.service.getOrderCount(period)).isZero();
+			assertThat(raw.exists(PREFIX + period)).isZero();
 		}
 	}
 

@@ -76,7 +76,7 @@ class InvalidAnnotationTests {
 
 	@Test
 	void twoAnnotationsOnOneMethod() {
-		assertStartupFails(TwoAnnotations.class, "use only one of @CacheOrder, @EvictOrder and @CachedOrder");
+		assertStartupFails(TwoAnnotations.class, "use only one of @CacheOrder, @EvictOrder, @CachedOrder and @CachedPeriod");
 	}
 
 	@Test

@@ -101,7 +101,7 @@ class OrderCacheServiceIntegrationTests {
 		assertThat(result.skipped()).extracting(BatchResult.Skipped::index).containsExactly(250, 251, 252, 253);
 		assertThat(result.skipped()).extracting(BatchResult.Skipped::orderNo)
 			.containsExactly(null, "ORDER_BAD", "ORDER_*", "ORDER_LOOP");
-		assertThat(result.skipped().get(0).reason()).isEqualTo("order is null");
+		assertThat(result.skipped().get(0).reason()).isEqualTo("order must not be null");
 		assertThat(result.skipped().get(1).reason()).startsWith("Invalid period number 'bad period'");
 		assertThat(result.skipped().get(2).reason()).startsWith("Invalid order number 'ORDER_*'");
 		assertThat(result.skipped().get(3).reason()).startsWith("Order ORDER_LOOP cannot be written as JSON");
@@ -128,7 +128,8 @@ class OrderCacheServiceIntegrationTests {
 		assertThat(this.service.isOrderCached(period, "B")).isFalse();
 		assertThat(this.redis.ttl(key)).as("HDEL keeps the TTL").isBetween(1L, DAY);
 		assertThat(this.service.deletePeriodOrders(period)).isTrue();
-		assertThat(this.redis.exists(key)).isZero();
+		assertThat(this.redis.hkeys(key)).as("only the epoch stays").containsExactly("!e");
+		assertThat(this.redis.pttl(key)).as("for the tombstone TTL").isBetween(1L, 60_000L);
 		assertThat(this.service.deletePeriodOrders(period)).isFalse();
 		assertThat(this.service.getOrdersByPeriod(period, TestOrder.class)).isEmpty();
 		assertThat(this.service.getOrderCount(period)).isZero();

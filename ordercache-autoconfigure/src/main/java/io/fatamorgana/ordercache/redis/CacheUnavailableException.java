@@ -1,0 +1,16 @@
+package io.fatamorgana.ordercache.redis;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+
+/**
+ * Thrown instead of calling Redis while the circuit breaker is open.
+ */
+public final class CacheUnavailableException extends DataAccessResourceFailureException {
+
+	private static final long serialVersionUID = 1L;
+
+	CacheUnavailableException() {
+		super("Redis calls are paused: the order cache circuit is open until Redis answers a probe");
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.fatamorgana.ordercache.redis;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Keeps cache calls away from a Redis that does not answer: after a number of consecutive
+ * availability failures the breaker opens and every call is refused at once; only the background
+ * probe ({@link #probeDue()}, then {@link #closed()} or {@link #probeFailed()}) talks to Redis until
+ * it answers again, so no business call pays for finding out.
+ * <p>
+ * Our own rather than Resilience4j's: its half-open state lets business calls be the probes (each
+ * paying up to a command timeout), it counts failure rates over windows where we need plain
+ * consecutive failures, and this is all the state we need.
+ */
+public final class CircuitBreaker {
+
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
+
+	private final int failureThreshold;
+
+	private final long openNanos;
+
+	private final LongSupplier clock;
+
+	private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+	/** When the breaker may be probed again; 0 while closed. */
+	private final AtomicLong openUntil = new AtomicLong();
+
+	private final AtomicLong opened = new AtomicLong();
+
+	/**
+	 * Creates a closed breaker.
+	 * @param failureThreshold consecutive failures that open it
+	 * @param openDuration how long it stays open before a probe
+	 */
+	public CircuitBreaker(int failureThreshold, Duration openDuration) {
+		this(failureThreshold, openDuration, System::nanoTime);
+	}
+
+	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock) {
+		this.failureThreshold = failureThreshold;
+		this.openNanos = openDuration.toNanos();
+		this.clock = clock;
+	}
+
+	/**
+	 * Whether cache calls may go to Redis now.
+	 * @return {@code true} while closed
+	 */
+	public boolean allowsCalls() {
+		return this.openUntil.get() == 0;
+	}
+
+	/** Records a call that Redis answered. */
+	public void succeeded() {
+		if (this.consecutiveFailures.get() != 0) {
+			this.consecutiveFailures.set(0);
+		}
+	}
+
+	/** Records a call that Redis did not answer in time or at all. */
+	public void failed() {
+		if (this.consecutiveFailures.incrementAndGet() >= this.failureThreshold
+				&& this.openUntil.compareAndSet(0, this.clock.getAsLong() + this.openNanos)) {
+			this.opened.incrementAndGet();
+			logger.warn("Order cache circuit opened after " + this.failureThreshold
+					+ " consecutive Redis failures; cache calls are skipped until Redis answers a probe");
+		}
+	}
+
+	/**
+	 * Whether the breaker is open and its cool-down is over, so the prober should try Redis.
+	 * @return {@code true} when a probe is due
+	 */
+	public boolean probeDue() {
+		long until = this.openUntil.get();
+		return until != 0 && this.clock.getAsLong() - until >= 0;
+	}
+
+	/** Records a failed probe: the breaker stays open for another cool-down. */
+	public void probeFailed() {
+		this.openUntil.set(this.clock.getAsLong() + this.openNanos);
+	}
+
+	/** Records a successful probe: cache calls go to Redis again. */
+	public void closed() {
+		this.consecutiveFailures.set(0);
+		if (this.openUntil.getAndSet(0) != 0) {
+			logger.info("Order cache circuit closed: Redis answers again");
+		}
+	}
+
+	/**
+	 * How often the breaker opened since startup.
+	 * @return the count
+	 */
+	public long timesOpened() {
+		return this.opened.get();
+	}
+
+}

@@ -1,0 +1,297 @@
+package io.fatamorgana.ordercache.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceExceptionConverter;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.Assert;
+
+/**
+ * {@link OrderHashStore} on the native asynchronous Lettuce connection of the application's
+ * {@link LettuceConnectionFactory} (standalone, Sentinel or Cluster). Each call waits for its reply
+ * for a timeout of its own, much shorter than the connection's, and goes through the
+ * {@link CircuitBreaker}: a dead or frozen Redis costs a business call at most one short timeout,
+ * and nothing at all once the breaker is open. Scripts are sent by EVALSHA, and by EVAL once when
+ * Redis does not know them yet.
+ */
+public final class LettuceOrderHashStore implements OrderHashStore {
+
+	private static final byte[] EPOCH = bytes("!e");
+
+	private static final byte[] COMPLETE = bytes("!c");
+
+	private static final String NO_EPOCH = "0";
+
+	private static final Script WRITE = new Script("write.lua");
+
+	private static final Script EVICT = new Script("evict.lua");
+
+	private static final Script DROP = new Script("drop.lua");
+
+	private static final Script COUNT = new Script("count.lua");
+
+	private static final Script REPAIR = new Script("repair.lua");
+
+	private static final Script DELETE_IF_EQUALS = new Script("delete-if-equals.lua");
+
+	private static final byte[] EMPTY_EPOCH = new byte[0];
+
+	private static final byte[] TRUE = bytes("1");
+
+	private static final byte[] FALSE = bytes("0");
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final long commandTimeoutNanos;
+
+	private final long bulkTimeoutNanos;
+
+	private final byte[] versionFields;
+
+	private final LettuceExceptionConverter exceptionConverter = new LettuceExceptionConverter();
+
+	/**
+	 * Creates a store.
+	 * @param connectionFactory the application's connection factory
+	 * @param circuitBreaker the breaker every call goes through
+	 * @param commandTimeout how long to wait for a single-order command
+	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
+	 * @param versionFields JSON names of the version of an order, the first present one counts
+	 */
+	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+			Duration commandTimeout, Duration bulkTimeout, List<String> versionFields) {
+		Assert.notNull(connectionFactory, "connectionFactory must not be null");
+		Assert.notNull(circuitBreaker, "circuitBreaker must not be null");
+		this.connectionFactory = connectionFactory;
+		this.circuitBreaker = circuitBreaker;
+		this.commandTimeoutNanos = commandTimeout.toNanos();
+		this.bulkTimeoutNanos = bulkTimeout.toNanos();
+		this.versionFields = bytes(String.join(",", versionFields));
+	}
+
+	@Override
+	public Lookup get(String key, String field) {
+		List<KeyValue<byte[], byte[]>> values = call(false, (redis) -> redis.hmget(bytes(key), bytes(field), EPOCH));
+		byte[] json = values.get(0).getValueOrElse(null);
+		byte[] epoch = values.get(1).getValueOrElse(null);
+		return new Lookup(json, (epoch != null) ? string(epoch) : NO_EPOCH);
+	}
+
+	@Override
+	public String epoch(String key) {
+		byte[] epoch = call(false, (redis) -> redis.hget(bytes(key), EPOCH));
+		return (epoch != null) ? string(epoch) : NO_EPOCH;
+	}
+
+	@Override
+	public PeriodContent entries(String key) {
+		Map<byte[], byte[]> all = call(true, (redis) -> redis.hgetall(bytes(key)));
+		Map<String, byte[]> orders = new LinkedHashMap<>(all.size());
+		String epoch = NO_EPOCH;
+		boolean complete = false;
+		for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
+			byte[] field = entry.getKey();
+			if (field.length > 0 && field[0] == '!') {
+				if (Arrays.equals(field, EPOCH)) {
+					epoch = string(entry.getValue());
+				}
+				complete |= Arrays.equals(field, COMPLETE);
+			}
+			else {
+				orders.put(string(field), entry.getValue());
+			}
+		}
+		return new PeriodContent(orders, epoch, complete);
+	}
+
+	@Override
+	public long count(String key) {
+		return script(COUNT, ScriptOutputType.INTEGER, false, key);
+	}
+
+	@Override
+	public boolean exists(String key, String field) {
+		return call(false, (redis) -> redis.hexists(bytes(key), bytes(field)));
+	}
+
+	@Override
+	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String expectedEpoch,
+			boolean markComplete) {
+		byte[][] args = new byte[4 + 2 * orders.size()][];
+		args[0] = bytes(Long.toString(Math.max(1, ttl.toMillis())));
+		args[1] = (expectedEpoch != null) ? bytes(expectedEpoch) : EMPTY_EPOCH;
+		args[2] = markComplete ? TRUE : FALSE;
+		args[3] = this.versionFields;
+		int i = 4;
+		for (Map.Entry<String, byte[]> order : orders.entrySet()) {
+			args[i++] = bytes(order.getKey());
+			args[i++] = order.getValue();
+		}
+		List<Long> result = script(WRITE, ScriptOutputType.MULTI, orders.size() > 1, key, args);
+		return new WriteResult(result.get(0).intValue(), result.get(1).intValue(), result.get(2) == 1L);
+	}
+
+	@Override
+	public boolean evict(String key, String field, Duration tombstoneTtl) {
+		Long removed = script(EVICT, ScriptOutputType.INTEGER, false, key, bytes(field), millis(tombstoneTtl));
+		return removed == 1L;
+	}
+
+	@Override
+	public long drop(String key, Duration tombstoneTtl) {
+		return script(DROP, ScriptOutputType.INTEGER, true, key, millis(tombstoneTtl));
+	}
+
+	@Override
+	public boolean deleteIfEquals(String key, String field, byte[] expected) {
+		Long removed = script(DELETE_IF_EQUALS, ScriptOutputType.INTEGER, false, key, bytes(field), expected);
+		return removed == 1L;
+	}
+
+	@Override
+	public boolean repair(String key) {
+		Long removed = script(REPAIR, ScriptOutputType.INTEGER, false, key);
+		return removed == 1L;
+	}
+
+	@Override
+	public void scan(String prefix, Consumer<String> action) {
+		if (!this.circuitBreaker.allowsCalls()) {
+			throw new CacheUnavailableException();
+		}
+		ScanOptions options = ScanOptions.scanOptions().match(prefix + "*").count(1000).build();
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			if (connection instanceof RedisClusterConnection cluster) {
+				for (RedisClusterNode node : cluster.clusterGetNodes()) {
+					if (node.isMaster()) {
+						scan(cluster.scan(node, options), action);
+					}
+				}
+			}
+			else {
+				scan(connection.keyCommands().scan(options), action);
+			}
+		}
+	}
+
+	private static void scan(Cursor<byte[]> cursor, Consumer<String> action) {
+		try (cursor) {
+			cursor.forEachRemaining((key) -> action.accept(string(key)));
+		}
+	}
+
+	@Override
+	public void ping() {
+		execute(false, RedisClusterAsyncCommands::ping);
+	}
+
+	private <T> T script(Script script, ScriptOutputType type, boolean bulk, String key, byte[]... args) {
+		byte[][] keys = { bytes(key) };
+		try {
+			return call(bulk, (redis) -> redis.evalsha(script.sha1(), type, keys, args));
+		}
+		catch (RedisSystemException ex) {
+			if (ex.getCause() instanceof RedisNoScriptException) {
+				return call(bulk, (redis) -> redis.eval(script.source(), type, keys, args));
+			}
+			throw ex;
+		}
+	}
+
+	private <T> T call(boolean bulk, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		if (!this.circuitBreaker.allowsCalls()) {
+			throw new CacheUnavailableException();
+		}
+		try {
+			T result = execute(bulk, command);
+			this.circuitBreaker.succeeded();
+			return result;
+		}
+		catch (RedisSystemException ex) {
+			if (ex.getCause() instanceof RedisCommandExecutionException) {
+				// Redis answered, with an error about the data (WRONGTYPE, NOSCRIPT): it is available.
+				this.circuitBreaker.succeeded();
+			}
+			else {
+				this.circuitBreaker.failed();
+			}
+			throw ex;
+		}
+		catch (DataAccessException ex) {
+			this.circuitBreaker.failed();
+			throw ex;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> T execute(boolean bulk, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisClusterAsyncCommands<byte[], byte[]> redis = ((LettuceConnection) connection).getNativeConnection();
+			RedisFuture<T> future = command.apply(redis);
+			return LettuceFutures.awaitOrCancel(future, bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos,
+					TimeUnit.NANOSECONDS);
+		}
+		catch (DataAccessException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+		}
+	}
+
+	private static byte[] millis(Duration duration) {
+		return bytes(Long.toString(Math.max(1, duration.toMillis())));
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(byte[] value) {
+		return new String(value, StandardCharsets.UTF_8);
+	}
+
+	/** A Lua script with its SHA-1, loaded once. */
+	private record Script(String source, String sha1) {
+
+		Script(String name) {
+			this(RedisScript.of(new ClassPathResource(name, LettuceOrderHashStore.class)));
+		}
+
+		private Script(RedisScript<?> script) {
+			this(script.getScriptAsString(), script.getSha1());
+		}
+
+	}
+
+}

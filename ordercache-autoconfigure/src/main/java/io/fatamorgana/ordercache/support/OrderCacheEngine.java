@@ -1,0 +1,557 @@
+package io.fatamorgana.ordercache.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import io.fatamorgana.ordercache.BatchResult;
+import io.fatamorgana.ordercache.CacheStatistics;
+import io.fatamorgana.ordercache.OrderCacheException;
+import io.fatamorgana.ordercache.OrderIdentity;
+import io.fatamorgana.ordercache.OrderIdentityResolver;
+import io.fatamorgana.ordercache.codec.OrderCodec;
+import io.fatamorgana.ordercache.key.OrderKeys;
+import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.OrderHashStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.util.Assert;
+
+/**
+ * The cache's one way of doing things, shared by {@link io.fatamorgana.ordercache.OrderCacheService}
+ * and the annotations: validates keys, converts orders with the {@link OrderCodec}, hands bytes to
+ * the {@link OrderHashStore}, and remembers evictions that could not reach Redis until they are
+ * replayed. Input is checked completely before Redis is called.
+ * <p>
+ * Two kinds of writes: a <em>committed change</em> ({@link #write}) and a <em>load</em>
+ * ({@link #writeLoaded}, {@link #writeLoadedPeriod}) of what a read found in the database, which
+ * carries the period's epoch read before loading and is refused if the period was dropped since.
+ * Both are refused for orders whose cached copy is newer or that were evicted a moment ago.
+ */
+public final class OrderCacheEngine {
+
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
+
+	private final OrderHashStore store;
+
+	private final OrderCodec codec;
+
+	private final OrderKeys keys;
+
+	private final OrderIdentityResolver identityResolver;
+
+	private final OrderCacheCounters counters;
+
+	private final FailureLog failureLog;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final PendingEvictions pending;
+
+	private final Settings settings;
+
+	/**
+	 * Creates the engine.
+	 * @param store where hashes are stored
+	 * @param codec the JSON conversion
+	 * @param keys key naming and validation
+	 * @param identityResolver reads an order's period and order number
+	 * @param counters the statistics to update
+	 * @param failureLog where failures are reported
+	 * @param circuitBreaker the breaker the store goes through
+	 * @param settings TTLs and sizes
+	 */
+	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, OrderKeys keys,
+			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
+			CircuitBreaker circuitBreaker, Settings settings) {
+		this.store = store;
+		this.codec = codec;
+		this.keys = keys;
+		this.identityResolver = identityResolver;
+		this.counters = counters;
+		this.failureLog = failureLog;
+		this.circuitBreaker = circuitBreaker;
+		this.settings = settings;
+		this.pending = new PendingEvictions(settings.pendingEvictionCapacity());
+	}
+
+	/**
+	 * Reads where an order lives from the order itself.
+	 * @param order the order
+	 * @return its identity
+	 * @throws IllegalArgumentException if the order is null or its identity cannot be read
+	 */
+	public OrderIdentity identify(@Nullable Object order) {
+		Assert.notNull(order, "order must not be null");
+		return this.identityResolver.resolve(order);
+	}
+
+	/**
+	 * Reads one order. Orders with a pending eviction are misses.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @param type the class to read it as
+	 * @param <T> the order type
+	 * @return the order if cached, and the epoch a load after a miss must carry ({@code null}: do not
+	 * cache what is loaded)
+	 */
+	public <T> Lookup<T> lookup(String period, String orderNo, Class<T> type) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		Assert.notNull(type, "orderType must not be null");
+		if (this.pending.covers(key, field)) {
+			this.counters.miss();
+			return new Lookup<>(null, null);
+		}
+		OrderHashStore.Lookup found = redis(key, () -> "Could not read order " + field + " in " + key,
+				() -> this.store.get(key, field));
+		T order = (found.json() != null) ? decode(key, field, found.json(), type) : null;
+		if (order != null) {
+			this.counters.hit();
+		}
+		else {
+			this.counters.miss();
+		}
+		return new Lookup<>(order, found.epoch());
+	}
+
+	/**
+	 * Reads a whole period. Unreadable entries are evicted, which also makes the period incomplete.
+	 * @param period the period number
+	 * @param type the class to read each order as
+	 * @param needComplete whether only a complete period counts as a hit
+	 * @param <T> the order type
+	 * @return the orders, whether they are the complete period, and the epoch a full load must carry
+	 */
+	public <T> PeriodLookup<T> lookupPeriod(String period, Class<T> type, boolean needComplete) {
+		String key = this.keys.periodKey(period);
+		Assert.notNull(type, "orderType must not be null");
+		if (this.pending.coversPeriod(key)) {
+			this.counters.miss();
+			return new PeriodLookup<>(List.of(), false, null);
+		}
+		OrderHashStore.PeriodContent content = redis(key, () -> "Could not read " + key,
+				() -> this.store.entries(key));
+		List<T> orders = new ArrayList<>(content.orders().size());
+		boolean complete = content.complete();
+		for (Map.Entry<String, byte[]> entry : content.orders().entrySet()) {
+			T order = decode(key, entry.getKey(), entry.getValue(), type);
+			if (order != null) {
+				orders.add(order);
+			}
+			else {
+				complete = false;
+			}
+		}
+		if (needComplete ? complete : !orders.isEmpty()) {
+			this.counters.hit();
+		}
+		else {
+			this.counters.miss();
+		}
+		return new PeriodLookup<>(orders, complete, content.epoch());
+	}
+
+	/**
+	 * Reads the epoch of a period, for a full load that follows.
+	 * @param period the period number
+	 * @return the epoch
+	 */
+	public String epoch(String period) {
+		String key = this.keys.periodKey(period);
+		return redis(key, () -> "Could not read the epoch of " + key, () -> this.store.epoch(key));
+	}
+
+	/**
+	 * Counts the orders of a period.
+	 * @param period the period number
+	 * @return the count
+	 */
+	public long count(String period) {
+		String key = this.keys.periodKey(period);
+		return redis(key, () -> "Could not count the orders in " + key, () -> this.store.count(key));
+	}
+
+	/**
+	 * Tells whether an order is cached.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @return whether it is
+	 */
+	public boolean exists(String period, String orderNo) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		return redis(key, () -> "Could not look up order " + field + " in " + key,
+				() -> this.store.exists(key, field));
+	}
+
+	/**
+	 * Tells whether a period is cached completely.
+	 * @param period the period number
+	 * @return whether a full load or warm-up filled it and nothing was evicted since
+	 */
+	public boolean isComplete(String period) {
+		String key = this.keys.periodKey(period);
+		return !this.pending.coversPeriod(key)
+				&& redis(key, () -> "Could not read " + key, () -> this.store.exists(key, "!c"));
+	}
+
+	/**
+	 * Writes a committed change of an order. If Redis cannot be reached, the order is evicted as soon
+	 * as it can, so that its older copy is never served.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @param order the order
+	 */
+	public void write(String period, String orderNo, Object order) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		Assert.notNull(order, "order must not be null");
+		byte[] json = encode(order, field);
+		try {
+			count(redis(key, () -> "Could not cache order " + field + " in " + key,
+					() -> this.store.write(key, Map.of(field, json), ttl(), null, false)));
+		}
+		catch (OrderCacheException ex) {
+			this.pending.order(key, field);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Writes committed orders of any periods in chunks. Invalid orders are skipped and reported.
+	 * @param orders the orders
+	 * @return what was cached and skipped
+	 */
+	public BatchResult writeAll(Collection<?> orders) {
+		Assert.notNull(orders, "orders must not be null");
+		List<BatchResult.Skipped> skipped = new ArrayList<>();
+		Map<String, Map<String, byte[]>> byKey = encodeAll(orders, null, skipped);
+		int cached = 0;
+		for (Map.Entry<String, Map<String, byte[]>> period : byKey.entrySet()) {
+			String key = period.getKey();
+			for (Map<String, byte[]> chunk : chunks(period.getValue())) {
+				try {
+					cached += count(redis(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
+							() -> this.store.write(key, chunk, ttl(), null, false)));
+				}
+				catch (OrderCacheException ex) {
+					chunk.keySet().forEach((field) -> this.pending.order(key, field));
+					throw ex;
+				}
+			}
+		}
+		return new BatchResult(cached, skipped);
+	}
+
+	/**
+	 * Caches an order a read loaded from the database after a miss.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @param order the loaded order
+	 * @param epoch the epoch from the lookup that missed
+	 */
+	public void writeLoaded(String period, String orderNo, Object order, String epoch) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		byte[] json = encode(order, field);
+		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
+				() -> this.store.write(key, Map.of(field, json), ttl(), epoch, false)));
+	}
+
+	/**
+	 * Caches a whole period loaded from the database and marks it complete, unless the period was
+	 * dropped since the epoch was read or some of its orders could not be cached.
+	 * @param period the period number
+	 * @param orders every order of the period
+	 * @param epoch the epoch read before loading
+	 * @return what was cached and skipped
+	 */
+	public BatchResult writeLoadedPeriod(String period, Collection<?> orders, String epoch) {
+		String key = this.keys.periodKey(period);
+		Assert.notNull(orders, "orders must not be null");
+		List<BatchResult.Skipped> skipped = new ArrayList<>();
+		Map<String, byte[]> encoded = encodeAll(orders, period, skipped).getOrDefault(key, Map.of());
+		List<Map<String, byte[]>> chunks = chunks(encoded);
+		int cached = 0;
+		for (int i = 0; i < chunks.size(); i++) {
+			Map<String, byte[]> chunk = chunks.get(i);
+			boolean last = i == chunks.size() - 1;
+			OrderHashStore.WriteResult result = redis(key,
+					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
+					() -> this.store.write(key, chunk, ttl(), epoch, last && skipped.isEmpty()));
+			if (!result.applied()) {
+				break;
+			}
+			cached += count(result);
+		}
+		return new BatchResult(cached, skipped);
+	}
+
+	/**
+	 * Removes an order after a committed change. If Redis cannot be reached, the eviction is kept
+	 * and replayed.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @return whether the order was cached
+	 */
+	public boolean evict(String period, String orderNo) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		try {
+			boolean removed = redis(key, () -> "Could not evict order " + field + " from " + key,
+					() -> this.store.evict(key, field, this.settings.tombstoneTtl()));
+			this.counters.evicted();
+			return removed;
+		}
+		catch (OrderCacheException ex) {
+			this.pending.order(key, field);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Drops a whole period. If Redis cannot be reached, the drop is kept and replayed.
+	 * @param period the period number
+	 * @return whether the period had cached orders
+	 */
+	public boolean drop(String period) {
+		String key = this.keys.periodKey(period);
+		try {
+			long dropped = redis(key, () -> "Could not drop " + key,
+					() -> this.store.drop(key, this.settings.tombstoneTtl()));
+			this.counters.evicted();
+			return dropped > 0;
+		}
+		catch (OrderCacheException ex) {
+			this.pending.period(key);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Replays evictions that failed, oldest kind first: everything, periods, then orders. Stops at the
+	 * first failure; what is left waits for the next attempt.
+	 * @return how many evictions were replayed
+	 */
+	public int replayPendingEvictions() {
+		if (this.pending.isEmpty() || !this.circuitBreaker.allowsCalls()) {
+			return 0;
+		}
+		int replayed = 0;
+		try {
+			if (this.pending.everything()) {
+				List<String> found = new ArrayList<>();
+				this.store.scan(this.keys.prefix(), found::add);
+				for (String key : found) {
+					this.store.drop(key, this.settings.tombstoneTtl());
+					replayed++;
+				}
+				this.pending.replayedEverything();
+			}
+			for (String key : this.pending.periods()) {
+				this.store.drop(key, this.settings.tombstoneTtl());
+				this.pending.replayed(key);
+				replayed++;
+			}
+			for (PendingEvictions.Order order : this.pending.orders()) {
+				this.store.evict(order.key(), order.field(), this.settings.tombstoneTtl());
+				this.pending.replayed(order);
+				replayed++;
+			}
+		}
+		catch (DataAccessException ex) {
+			this.counters.failed();
+			this.failureLog.warn("replay", "replaying evictions (" + this.pending.size() + " still pending)", ex);
+		}
+		if (replayed > 0) {
+			logger.info("Order cache replayed " + replayed + " evictions that had failed; " + this.pending.size()
+					+ " still pending");
+		}
+		return replayed;
+	}
+
+	/**
+	 * Whether evictions wait to be replayed.
+	 * @return {@code true} if some do
+	 */
+	public boolean hasPendingEvictions() {
+		return !this.pending.isEmpty();
+	}
+
+	/**
+	 * Reads the counters.
+	 * @return a snapshot
+	 */
+	public CacheStatistics statistics() {
+		return this.counters.snapshot(this.pending.size(), !this.circuitBreaker.allowsCalls());
+	}
+
+	private int count(OrderHashStore.WriteResult result) {
+		this.counters.written(result.written());
+		this.counters.refused(result.refused());
+		return result.written();
+	}
+
+	private Map<String, Map<String, byte[]>> encodeAll(Collection<?> orders, @Nullable String onlyPeriod,
+			List<BatchResult.Skipped> skipped) {
+		Map<String, Map<String, byte[]>> byKey = new LinkedHashMap<>();
+		int index = 0;
+		for (Object order : orders) {
+			String orderNo = null;
+			try {
+				OrderIdentity identity = identify(order);
+				orderNo = identity.orderNo();
+				if (onlyPeriod != null && !onlyPeriod.equals(identity.period())) {
+					throw new IllegalArgumentException(
+							"Order belongs to period '" + identity.period() + "', not '" + onlyPeriod + "'");
+				}
+				String key = this.keys.periodKey(identity.period());
+				String field = this.keys.orderNo(orderNo);
+				byKey.computeIfAbsent(key, (k) -> new LinkedHashMap<>()).put(field, encode(order, field));
+			}
+			catch (IllegalArgumentException ex) {
+				skipped.add(new BatchResult.Skipped(index, orderNo, String.valueOf(ex.getMessage())));
+			}
+			index++;
+		}
+		this.counters.skipped(skipped.size());
+		return byKey;
+	}
+
+	private List<Map<String, byte[]>> chunks(Map<String, byte[]> entries) {
+		int size = this.settings.batchChunkSize();
+		if (entries.size() <= size) {
+			return List.of(entries);
+		}
+		List<Map<String, byte[]>> chunks = new ArrayList<>();
+		Map<String, byte[]> chunk = new LinkedHashMap<>();
+		for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+			chunk.put(entry.getKey(), entry.getValue());
+			if (chunk.size() == size) {
+				chunks.add(chunk);
+				chunk = new LinkedHashMap<>();
+			}
+		}
+		if (!chunk.isEmpty()) {
+			chunks.add(chunk);
+		}
+		return chunks;
+	}
+
+	private Duration ttl() {
+		Duration ttl = this.settings.ttl();
+		long jitter = (long) (ttl.toMillis() * this.settings.ttlJitter());
+		return (jitter > 0) ? ttl.minusMillis(ThreadLocalRandom.current().nextLong(jitter + 1)) : ttl;
+	}
+
+	private byte[] encode(Object order, String orderNo) {
+		try {
+			return this.codec.encode(order);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException(
+					"Order " + orderNo + " cannot be written as JSON: " + FailureLog.describe(ex), ex);
+		}
+	}
+
+	private <T> @Nullable T decode(String key, String field, byte[] json, Class<T> type) {
+		try {
+			return this.codec.decode(json, type);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			this.counters.failed();
+			this.failureLog.warn("read", "removing unreadable order " + field + " in " + key, ex);
+			try {
+				this.store.deleteIfEquals(key, field, json);
+			}
+			catch (DataAccessException removalFailure) {
+				this.failureLog.warn("repair", "could not remove unreadable order " + field + " in " + key,
+						removalFailure);
+			}
+			return null;
+		}
+	}
+
+	private <R> R redis(String key, Supplier<String> description, Supplier<R> command) {
+		try {
+			return command.get();
+		}
+		catch (DataAccessException ex) {
+			if (isWrongType(ex) && repair(key)) {
+				try {
+					return command.get();
+				}
+				catch (DataAccessException retryFailure) {
+					ex = retryFailure;
+				}
+			}
+			this.counters.failed();
+			throw new OrderCacheException(description.get(), ex);
+		}
+	}
+
+	private boolean repair(String key) {
+		try {
+			boolean repaired = this.store.repair(key);
+			if (repaired) {
+				this.counters.failed();
+				this.failureLog.warn("repair", "removed " + key + ", which held something other than a hash",
+						new IllegalStateException("WRONGTYPE"));
+			}
+			return repaired;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isWrongType(DataAccessException ex) {
+		String message = ex.getMostSpecificCause().getMessage();
+		return message != null && message.contains("WRONGTYPE");
+	}
+
+	/**
+	 * One order as read.
+	 * @param order the order, or {@code null} on a miss
+	 * @param epoch the epoch a load after the miss must carry, or {@code null} if a load must not be
+	 * cached
+	 * @param <T> the order type
+	 */
+	public record Lookup<T>(@Nullable T order, @Nullable String epoch) {
+	}
+
+	/**
+	 * A period as read.
+	 * @param orders the readable orders
+	 * @param complete whether they are every order of the period
+	 * @param epoch the epoch a full load must carry, or {@code null} if a load must not be cached
+	 * @param <T> the order type
+	 */
+	public record PeriodLookup<T>(List<T> orders, boolean complete, @Nullable String epoch) {
+	}
+
+	/**
+	 * The engine's settings.
+	 * @param ttl the time to live of a period's hash
+	 * @param ttlJitter the share of the TTL taken off at random on each write, from 0 to 0.5
+	 * @param tombstoneTtl how long an evicted order's older copies are refused and a dropped period's
+	 * epoch is kept
+	 * @param batchChunkSize the most orders one command writes
+	 * @param pendingEvictionCapacity how many failed evictions are remembered one by one
+	 */
+	public record Settings(Duration ttl, double ttlJitter, Duration tombstoneTtl, int batchChunkSize,
+			int pendingEvictionCapacity) {
+	}
+
+}

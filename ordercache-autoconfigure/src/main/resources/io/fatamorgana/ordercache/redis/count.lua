@@ -1,0 +1,12 @@
+-- Counts the orders of a period: the hash's fields without the bookkeeping fields !e, !c and !t.
+-- KEYS[1] = period key
+local n = redis.call('HLEN', KEYS[1])
+if n == 0 then
+  return 0
+end
+for _, meta in ipairs(redis.call('HMGET', KEYS[1], '!e', '!c', '!t')) do
+  if meta then
+    n = n - 1
+  end
+end
+return n

@@ -1,0 +1,82 @@
+-- Writes orders into one period's hash and sets its TTL, atomically, unless that would make the
+-- cache older than it is:
+--  * an order whose stored copy has a newer version is left alone (version guard);
+--  * an order evicted less than a tombstone TTL ago is not written (tombstone);
+--  * a load (ARGV[2] = the epoch read before loading) is dropped whole if the period was dropped
+--    since (epoch changed).
+-- KEYS[1] = period key
+-- ARGV[1] = TTL in ms; ARGV[2] = expected epoch, or '' for a write of a committed change;
+-- ARGV[3] = '1' to mark the period complete; ARGV[4] = version JSON fields, comma separated;
+-- ARGV[5..] = order number, JSON, order number, JSON, ...
+-- Returns {written, refused, applied (1, or 0 when the epoch changed)}
+local key = KEYS[1]
+local kind = redis.call('TYPE', key).ok
+if kind ~= 'hash' and kind ~= 'none' then
+  redis.call('UNLINK', key)
+end
+if ARGV[2] ~= '' and (redis.call('HGET', key, '!e') or '0') ~= ARGV[2] then
+  return {0, 0, 0}
+end
+
+local tombstones, now = nil, 0
+local raw = redis.call('HGET', key, '!t')
+if raw then
+  local ok, decoded = pcall(cjson.decode, raw)
+  if ok and type(decoded) == 'table' then
+    tombstones = decoded
+    local time = redis.call('TIME')
+    now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  end
+end
+
+local function version(json)
+  local ok, order = pcall(cjson.decode, json)
+  if not ok or type(order) ~= 'table' then
+    return nil
+  end
+  for name in string.gmatch(ARGV[4], '[^,]+') do
+    local value = order[name]
+    if type(value) == 'number' then
+      return value
+    end
+    if type(value) == 'string' then
+      local base, fraction = string.match(value, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z$')
+      if base then
+        return base .. string.sub(fraction .. '000000000', 1, 9)
+      end
+    end
+  end
+  return nil
+end
+
+local fields, written, refused = {}, 0, 0
+for i = 5, #ARGV, 2 do
+  local field, json = ARGV[i], ARGV[i + 1]
+  local allowed = not (tombstones and type(tombstones[field]) == 'number' and tombstones[field] > now)
+  if allowed then
+    local stored = redis.call('HGET', key, field)
+    if stored then
+      local old, new = version(stored), version(json)
+      if old ~= nil and new ~= nil and type(old) == type(new) and old > new then
+        allowed = false
+      end
+    end
+  end
+  if allowed then
+    fields[#fields + 1] = field
+    fields[#fields + 1] = json
+    written = written + 1
+  else
+    refused = refused + 1
+  end
+end
+if written > 0 then
+  redis.call('HSET', key, unpack(fields))
+end
+if ARGV[3] == '1' then
+  redis.call('HSET', key, '!c', '1')
+end
+if written > 0 or ARGV[3] == '1' then
+  redis.call('PEXPIRE', key, ARGV[1])
+end
+return {written, refused, 1}
