@@ -144,6 +144,15 @@ public interface OrderCacheService {
 	boolean deletePeriodOrders(String period);
 
 	/**
+	 * Describes what the cache holds for a period: its number of orders, its TTL and whether it is
+	 * complete, in one round trip.
+	 * @param period the period number
+	 * @return the period's statistics
+	 * @throws OrderCacheException if Redis fails
+	 */
+	PeriodStatistics statistics(String period);
+
+	/**
 	 * Counts what the cache did since the application started.
 	 * @return a snapshot of the counters
 	 */

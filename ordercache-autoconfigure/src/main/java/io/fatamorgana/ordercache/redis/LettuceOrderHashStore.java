@@ -57,6 +57,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final Script COUNT = new Script("count.lua");
 
+	private static final Script SUMMARY = new Script("period-stats.lua");
+
 	private static final Script REPAIR = new Script("repair.lua");
 
 	private static final Script DELETE_IF_EQUALS = new Script("delete-if-equals.lua");
@@ -136,6 +138,12 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	@Override
 	public long count(String key) {
 		return script(COUNT, ScriptOutputType.INTEGER, false, key);
+	}
+
+	@Override
+	public PeriodSummary summary(String key) {
+		List<Long> result = script(SUMMARY, ScriptOutputType.MULTI, false, key);
+		return new PeriodSummary(result.get(0), result.get(1), result.get(2) == 1L);
 	}
 
 	@Override

@@ -46,6 +46,13 @@ public interface OrderHashStore {
 	long count(String key);
 
 	/**
+	 * Describes a period in one round trip.
+	 * @param key the period's key
+	 * @return its number of orders, its TTL and whether it is complete
+	 */
+	PeriodSummary summary(String key);
+
+	/**
 	 * Tells whether an order is cached (HEXISTS).
 	 * @param key the period's key
 	 * @param field the order number
@@ -129,6 +136,15 @@ public interface OrderHashStore {
 	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
 	 */
 	record PeriodContent(Map<String, byte[]> orders, String epoch, boolean complete) {
+	}
+
+	/**
+	 * A period's size, TTL and completeness.
+	 * @param orders the number of orders
+	 * @param ttlMillis the time to live in milliseconds, or -2 when the key does not exist
+	 * @param complete whether the period is complete
+	 */
+	record PeriodSummary(long orders, long ttlMillis, boolean complete) {
 	}
 
 	/**

@@ -9,6 +9,7 @@ import io.fatamorgana.ordercache.BatchResult;
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentity;
+import io.fatamorgana.ordercache.PeriodStatistics;
 
 import org.springframework.util.Assert;
 
@@ -91,6 +92,11 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 	@Override
 	public boolean deletePeriodOrders(String period) {
 		return this.engine.drop(period);
+	}
+
+	@Override
+	public PeriodStatistics statistics(String period) {
+		return this.engine.periodStatistics(period);
 	}
 
 	@Override

@@ -15,6 +15,7 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
+import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
@@ -180,6 +181,20 @@ public final class OrderCacheEngine {
 	public long count(String period) {
 		String key = this.keys.periodKey(period);
 		return redis(key, () -> "Could not count the orders in " + key, () -> this.store.count(key));
+	}
+
+	/**
+	 * Describes what the cache holds for a period.
+	 * @param period the period number
+	 * @return its statistics
+	 */
+	public PeriodStatistics periodStatistics(String period) {
+		String key = this.keys.periodKey(period);
+		OrderHashStore.PeriodSummary summary = redis(key, () -> "Could not describe " + key,
+				() -> this.store.summary(key));
+		Duration ttl = (summary.ttlMillis() >= 0) ? Duration.ofMillis(summary.ttlMillis()) : null;
+		return new PeriodStatistics(period, summary.orders(), ttl,
+				summary.complete() && !this.pending.coversPeriod(key));
 	}
 
 	/**
