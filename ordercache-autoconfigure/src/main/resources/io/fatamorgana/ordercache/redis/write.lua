@@ -1,7 +1,8 @@
 -- Writes orders into one period's hash and sets its TTL, atomically, unless that would make the
 -- cache older than it is:
 --  * an order whose stored copy has a newer version is left alone (version guard);
---  * an order evicted less than a tombstone TTL ago is not written (tombstone);
+--  * an order evicted less than a tombstone TTL ago is not written (tombstone), and since the hash
+--    then may lack an order the database has, the period is no longer complete;
 --  * a load (ARGV[2] = the epoch read before loading) is dropped whole if the period was dropped
 --    since (epoch changed).
 -- KEYS[1] = period key
@@ -49,11 +50,13 @@ local function version(json)
   return nil
 end
 
-local fields, written, refused = {}, 0, 0
+local fields, written, refused, tombstoned = {}, 0, 0, 0
 for i = 5, #ARGV, 2 do
   local field, json = ARGV[i], ARGV[i + 1]
   local allowed = not (tombstones and type(tombstones[field]) == 'number' and tombstones[field] > now)
-  if allowed then
+  if not allowed then
+    tombstoned = tombstoned + 1
+  else
     local stored = redis.call('HGET', key, field)
     if stored then
       local old, new = version(stored), version(json)
@@ -73,10 +76,13 @@ end
 if written > 0 then
   redis.call('HSET', key, unpack(fields))
 end
-if ARGV[3] == '1' then
+local complete = ARGV[3] == '1' and tombstoned == 0
+if complete then
   redis.call('HSET', key, '!c', '1')
+elseif tombstoned > 0 then
+  redis.call('HDEL', key, '!c')
 end
-if written > 0 or ARGV[3] == '1' then
+if written > 0 or complete then
   redis.call('PEXPIRE', key, ARGV[1])
 end
 return {written, refused, 1}

@@ -1,13 +1,17 @@
 package io.fatamorgana.ordercache.aop;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
+import io.fatamorgana.ordercache.annotation.CachedPeriod;
 import io.fatamorgana.ordercache.annotation.EvictOrder;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,6 +26,8 @@ public class AnnotatedOrders {
 	private final Map<String, TestOrder> database = new ConcurrentHashMap<>();
 
 	private final AtomicInteger loads = new AtomicInteger();
+
+	private final AtomicInteger periodLoads = new AtomicInteger();
 
 	private final JdbcTemplate jdbc;
 
@@ -92,6 +98,20 @@ public class AnnotatedOrders {
 		return this.database.get(key(period, orderNo));
 	}
 
+	@CachedPeriod(period = "#period")
+	public List<TestOrder> findPeriod(String period) {
+		this.periodLoads.incrementAndGet();
+		return this.database.values().stream().filter((order) -> order.getPeriodNumber().equals(period)).toList();
+	}
+
+	@CachedOrder(period = "#period", orderNo = "#orderNo")
+	public Optional<TestOrder> findSlowly(String period, String orderNo, CountDownLatch release)
+			throws InterruptedException {
+		this.loads.incrementAndGet();
+		release.await(30, TimeUnit.SECONDS);
+		return Optional.ofNullable(this.database.get(key(period, orderNo)));
+	}
+
 	@CacheOrder
 	public TestOrder failing(TestOrder order) {
 		throw new IllegalStateException("order service failed");
@@ -104,6 +124,10 @@ public class AnnotatedOrders {
 
 	public int loads() {
 		return this.loads.get();
+	}
+
+	public int periodLoads() {
+		return this.periodLoads.get();
 	}
 
 	public void put(TestOrder order) {

@@ -1,7 +1,15 @@
 package io.fatamorgana.ordercache.aop;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.IntegrationTestApplication;
@@ -23,6 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every annotation path against a real Redis, with commit and rollback on a real database (H2).
@@ -238,6 +247,69 @@ class AnnotationIntegrationTests {
 		this.service.cacheOrder(TestOrder.of(period, "ORDER_1"));
 		Optional<TestOrder> hit = this.orders.find(period, "ORDER_1");
 		assertThat(hit).isPresent();
+	}
+
+	@Test
+	void cachedPeriodServesOnlyACompletePeriodAndLoadsItOtherwise(TestInfo test) {
+		String period = period(test);
+		this.orders.put(TestOrder.of(period, "A"));
+		this.orders.put(TestOrder.of(period, "B"));
+		int loads = this.orders.periodLoads();
+		assertThat(this.orders.findPeriod(period)).extracting(TestOrder::getOrderNo).containsExactlyInAnyOrder("A", "B");
+		assertThat(this.orders.findPeriod(period)).extracting(TestOrder::getOrderNo).containsExactlyInAnyOrder("A", "B");
+		assertThat(this.orders.periodLoads()).as("the second read is served from the complete hash").isEqualTo(loads + 1);
+		this.orders.create(TestOrder.of(period, "C"));
+		assertThat(this.orders.findPeriod(period)).extracting(TestOrder::getOrderNo)
+			.containsExactlyInAnyOrder("A", "B", "C");
+		assertThat(this.orders.periodLoads()).as("a cached create keeps the period complete").isEqualTo(loads + 1);
+		this.orders.delete(period, "A");
+		assertThat(this.orders.findPeriod(period)).extracting(TestOrder::getOrderNo).containsExactlyInAnyOrder("B", "C");
+		assertThat(this.orders.periodLoads()).as("an eviction makes it incomplete").isEqualTo(loads + 2);
+		assertThat(this.orders.findPeriod(period)).hasSize(2);
+		assertThat(this.orders.periodLoads()).isEqualTo(loads + 2);
+	}
+
+	@Test
+	void cachedPeriodDoesNotServeAPeriodFilledOrderByOrder(TestInfo test) {
+		String period = period(test);
+		this.orders.save(TestOrder.of(period, "A"));
+		this.orders.put(TestOrder.of(period, "B"));
+		int loads = this.orders.periodLoads();
+		assertThat(this.orders.findPeriod(period)).extracting(TestOrder::getOrderNo).containsExactlyInAnyOrder("A", "B");
+		assertThat(this.orders.periodLoads()).isEqualTo(loads + 1);
+	}
+
+	@Test
+	void concurrentMissesOfTheSameCallLoadOnce(TestInfo test) throws Exception {
+		String period = period(test);
+		this.orders.put(TestOrder.of(period, "A"));
+		CountDownLatch release = new CountDownLatch(1);
+		int loads = this.orders.loads();
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<Optional<TestOrder>>> results = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				results.add(threads.submit(() -> this.orders.findSlowly(period, "A", release)));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.orders.loads() == loads + 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> waitingLoaders() == 8);
+			release.countDown();
+			for (Future<Optional<TestOrder>> result : results) {
+				assertThat(result.get(10, TimeUnit.SECONDS)).get().extracting(TestOrder::getOrderNo).isEqualTo("A");
+			}
+			assertThat(this.orders.loads()).isEqualTo(loads + 1);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+	}
+
+	private static long waitingLoaders() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING)
+			.filter((thread) -> Arrays.stream(thread.getStackTrace())
+				.anyMatch((frame) -> frame.getMethodName().equals("findSlowly") || frame.getMethodName().equals("loadOnce")))
+			.count();
 	}
 
 	private List<String> orderFields(String period) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
+import io.fatamorgana.ordercache.annotation.CachedPeriod;
 import io.fatamorgana.ordercache.annotation.EvictOrder;
 import io.fatamorgana.ordercache.autoconfigure.OrderCacheAutoConfiguration;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,11 @@ class InvalidAnnotationTests {
 	@Test
 	void readThroughReturningObject() {
 		assertStartupFails(ReturnsObject.class, "but must return the order class or Optional of it");
+	}
+
+	@Test
+	void periodReadThroughNotReturningAList() {
+		assertStartupFails(PeriodAsArray.class, "but must return List of the order class");
 	}
 
 	@Test
@@ -174,6 +180,15 @@ class InvalidAnnotationTests {
 		@CachedOrder(period = "#period", orderNo = "#orderNo")
 		public Optional<Object> find(String period, String orderNo) {
 			return Optional.empty();
+		}
+
+	}
+
+	public static class PeriodAsArray {
+
+		@CachedPeriod(period = "#period")
+		public TestOrder[] find(String period) {
+			return new TestOrder[0];
 		}
 
 	}

@@ -36,12 +36,15 @@ public final class RedisProcess implements AutoCloseable {
 
 	private final Path logFile;
 
+	private final boolean persistent;
+
 	private @Nullable Process process;
 
-	private RedisProcess(File executable, int port) throws IOException {
+	private RedisProcess(File executable, int port, boolean persistent) throws IOException {
 		this.executable = executable;
 		this.port = port;
-		this.logFile = Files.createTempFile("ordercache-redis-" + port + "-", ".log");
+		this.persistent = persistent;
+		this.logFile = Files.createTempDirectory("ordercache-redis-" + port + "-").resolve("redis.log");
 	}
 
 	/**
@@ -63,8 +66,27 @@ public final class RedisProcess implements AutoCloseable {
 	 * @return the running process
 	 */
 	public static RedisProcess start(File executable) {
+		return start(executable, false);
+	}
+
+	/**
+	 * Starts a new Redis server that writes every command to an append-only file before answering
+	 * it, so that its data survives {@link #kill()} and {@link #restart()}, as a production Redis with
+	 * persistence would.
+	 * @return the running process
+	 */
+	public static RedisProcess startPersistent() {
 		try {
-			RedisProcess redis = new RedisProcess(executable, freePort());
+			return start(executable(), true);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not find redis-server", ex);
+		}
+	}
+
+	private static RedisProcess start(File executable, boolean persistent) {
+		try {
+			RedisProcess redis = new RedisProcess(executable, freePort(), persistent);
 			redis.startProcess();
 			return redis;
 		}
@@ -163,8 +185,8 @@ public final class RedisProcess implements AutoCloseable {
 
 	private void startProcess() throws IOException {
 		List<String> command = List.of(this.executable.getAbsolutePath(), "--port", String.valueOf(this.port),
-				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
-				"--dir", this.logFile.getParent().toString());
+				"--bind", "127.0.0.1", "--save", "", "--appendonly", this.persistent ? "yes" : "no",
+				"--appendfsync", "always", "--daemonize", "no", "--dir", this.logFile.getParent().toString());
 		Process started = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
 			.start();

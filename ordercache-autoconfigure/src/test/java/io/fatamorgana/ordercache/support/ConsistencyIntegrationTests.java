@@ -1,0 +1,274 @@
+package io.fatamorgana.ordercache.support;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import io.fatamorgana.ordercache.BatchResult;
+import io.fatamorgana.ordercache.IntegrationTestApplication;
+import io.fatamorgana.ordercache.OrderCacheService;
+import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.TestOrder;
+import io.fatamorgana.ordercache.test.TestRedis;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cache is never older than the committed database: version guard, tombstones, epochs and
+ * completeness, checked in Redis itself.
+ */
+@SpringBootTest(classes = IntegrationTestApplication.class,
+		properties = { "ordercache.consistency.tombstone-ttl=2s", "ordercache.batch-chunk-size=10" })
+class ConsistencyIntegrationTests {
+
+	static final String PREFIX = TestRedis.uniquePrefix(ConsistencyIntegrationTests.class);
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", TestRedis::url);
+		registry.add("ordercache.key-prefix", () -> PREFIX);
+	}
+
+	@AfterAll
+	static void cleanUp() {
+		TestRedis.deleteKeys(PREFIX);
+	}
+
+	@Autowired
+	OrderCacheService service;
+
+	@Autowired
+	OrderCacheEngine engine;
+
+	final RedisCommands<String, String> redis = TestRedis.commands();
+
+	@Test
+	void anOlderVersionNeverReplacesANewerOne(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 3, "paid"));
+		long refusedBefore = this.service.statistics().refused();
+		this.service.cacheOrder(Versioned.of(period, "A", 2, "pending"));
+		assertThat(stored(period, "A")).contains("\"version\":3", "\"status\":\"paid\"");
+		assertThat(this.service.statistics().refused() - refusedBefore).isEqualTo(1);
+		this.service.cacheOrder(Versioned.of(period, "A", 3, "cancelled"));
+		assertThat(stored(period, "A")).as("the same version is rewritten").contains("\"status\":\"cancelled\"");
+		this.service.cacheOrder(Versioned.of(period, "A", 10, "expired"));
+		assertThat(stored(period, "A")).contains("\"version\":10");
+	}
+
+	@Test
+	void withoutAVersionUpdatedAtDecidesAndFractionsCompareAsTime(TestInfo test) {
+		String period = period(test);
+		TestOrder later = TestOrder.of(period, "A");
+		later.setUpdatedAt(java.time.Instant.parse("2024-12-01T10:00:00.500Z"));
+		later.setStatus("paid");
+		TestOrder earlier = TestOrder.of(period, "A");
+		earlier.setUpdatedAt(java.time.Instant.parse("2024-12-01T10:00:00Z"));
+		earlier.setStatus("pending");
+		this.service.cacheOrder(later);
+		this.service.cacheOrder(earlier);
+		assertThat(stored(period, "A")).contains("\"status\":\"paid\"");
+		TestOrder latest = TestOrder.of(period, "A");
+		latest.setUpdatedAt(java.time.Instant.parse("2024-12-01T10:00:01Z"));
+		latest.setStatus("cancelled");
+		this.service.cacheOrder(latest);
+		assertThat(stored(period, "A")).contains("\"status\":\"cancelled\"");
+	}
+
+	@Test
+	void batchesAreVersionGuardedOrderByOrder(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 5, "paid"));
+		BatchResult result = this.service.batchCacheOrders(
+				List.of(Versioned.of(period, "A", 4, "pending"), Versioned.of(period, "B", 1, "pending")));
+		assertThat(result.cached()).isEqualTo(1);
+		assertThat(stored(period, "A")).contains("\"version\":5");
+		assertThat(stored(period, "B")).contains("\"version\":1");
+	}
+
+	@Test
+	void anEvictedOrderIsNotWrittenBackUntilItsTombstoneExpires(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		this.service.deleteOrder(period, "A");
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		assertThat(this.redis.hexists(PREFIX + period, "A")).as("a delayed write of the old copy").isFalse();
+		assertThat(this.redis.hget(PREFIX + period, "!t")).contains("\"A\":");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
+			assertThat(this.redis.hexists(PREFIX + period, "A")).isTrue();
+		});
+	}
+
+	@Test
+	void evictingAnUncachedOrderStillLeavesATombstoneWithATtl(TestInfo test) {
+		String period = period(test);
+		this.service.deleteOrder(period, "NEVER_CACHED");
+		assertThat(this.redis.pttl(PREFIX + period)).isBetween(1L, 2_000L);
+		this.service.cacheOrder(Versioned.of(period, "NEVER_CACHED", 1, "pending"));
+		assertThat(this.redis.hexists(PREFIX + period, "NEVER_CACHED")).isFalse();
+	}
+
+	@Test
+	void aLoadThatRacedAnEvictionIsRefused(TestInfo test) {
+		String period = period(test);
+		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
+		assertThat(miss.order()).isNull();
+		this.service.deleteOrder(period, "A");
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.epoch());
+		assertThat(this.redis.hexists(PREFIX + period, "A")).isFalse();
+	}
+
+	@Test
+	void aLoadThatRacedAnUpdateIsRefused(TestInfo test) {
+		String period = period(test);
+		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
+		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.epoch());
+		assertThat(stored(period, "A")).contains("\"version\":2");
+	}
+
+	@Test
+	void aLoadThatRacedAPeriodDropIsRefusedWhole(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
+		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "B", Versioned.class);
+		String periodEpoch = this.engine.epoch(period);
+		this.service.deletePeriodOrders(period);
+		this.engine.writeLoaded(period, "B", Versioned.of(period, "B", 1, "pending"), miss.epoch());
+		BatchResult load = this.engine.writeLoadedPeriod(period,
+				List.of(Versioned.of(period, "A", 1, "pending"), Versioned.of(period, "B", 1, "pending")), periodEpoch);
+		assertThat(load.cached()).isZero();
+		assertThat(this.redis.hkeys(PREFIX + period)).containsExactly("!e");
+		assertThat(this.service.isPeriodComplete(period)).isFalse();
+	}
+
+	@Test
+	void aFullLoadMarksThePeriodCompleteUntilAnOrderIsEvicted(TestInfo test) {
+		String period = period(test);
+		List<Versioned> orders = IntStream.range(0, 25).mapToObj((i) -> Versioned.of(period, "O" + i, 1, "paid")).toList();
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).isEmpty();
+		BatchResult result = this.service.loadPeriod(period, () -> orders);
+		assertThat(result.cached()).isEqualTo(25);
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).get().asList().hasSize(25);
+		PeriodStatistics statistics = this.service.statistics(period);
+		assertThat(statistics.orders()).isEqualTo(25);
+		assertThat(statistics.complete()).isTrue();
+		assertThat(statistics.ttl()).isNotNull().isLessThanOrEqualTo(Duration.ofHours(24)).isPositive();
+		this.service.cacheOrder(Versioned.of(period, "NEW", 1, "pending"));
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).as("writes keep it complete").get()
+			.asList().hasSize(26);
+		this.service.deleteOrder(period, "O3");
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).isEmpty();
+		assertThat(this.service.getOrdersByPeriod(period, Versioned.class)).hasSize(25);
+		assertThat(this.service.getOrderCount(period)).isEqualTo(25);
+	}
+
+	@Test
+	void aWriteRefusedByATombstoneMakesThePeriodIncomplete(TestInfo test) {
+		String period = period(test);
+		this.service.deleteOrder(period, "A");
+		this.service.loadPeriod(period, () -> List.of(Versioned.of(period, "B", 1, "paid")));
+		assertThat(this.service.isPeriodComplete(period)).isTrue();
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		assertThat(this.redis.hexists(PREFIX + period, "A")).isFalse();
+		assertThat(this.service.isPeriodComplete(period)).as("the hash lacks A, which the database has").isFalse();
+		BatchResult reload = this.service.loadPeriod(period,
+				() -> List.of(Versioned.of(period, "A", 1, "pending"), Versioned.of(period, "B", 1, "paid")));
+		assertThat(reload.cached()).isEqualTo(1);
+		assertThat(this.service.isPeriodComplete(period)).as("A is still refused").isFalse();
+	}
+
+	@Test
+	void aPeriodFilledOrderByOrderIsNotComplete(TestInfo test) {
+		String period = period(test);
+		this.service.batchCacheOrders(List.of(Versioned.of(period, "A", 1, "paid"), Versioned.of(period, "B", 1, "paid")));
+		assertThat(this.service.getOrdersByPeriod(period, Versioned.class)).hasSize(2);
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).isEmpty();
+		assertThat(this.service.statistics(period).complete()).isFalse();
+	}
+
+	@Test
+	void aLoadWithOrdersThatCannotBeCachedIsNotComplete(TestInfo test) {
+		String period = period(test);
+		BatchResult result = this.service.loadPeriod(period,
+				() -> List.of(Versioned.of(period, "A", 1, "paid"), Versioned.of("other", "B", 1, "paid")));
+		assertThat(result.cached()).isEqualTo(1);
+		assertThat(result.skipped()).singleElement().extracting(BatchResult.Skipped::reason)
+			.isEqualTo("Order belongs to period 'other', not '" + period + "'");
+		assertThat(this.service.isPeriodComplete(period)).isFalse();
+	}
+
+	@Test
+	void anEmptyPeriodCanBeComplete(TestInfo test) {
+		String period = period(test);
+		this.service.loadPeriod(period, List::of);
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).get().asList().isEmpty();
+		assertThat(this.redis.pttl(PREFIX + period)).isPositive();
+	}
+
+	@Test
+	void anUnreadableEntryMakesThePeriodIncomplete(TestInfo test) {
+		String period = period(test);
+		this.service.loadPeriod(period, () -> List.of(Versioned.of(period, "A", 1, "paid")));
+		this.redis.hset(PREFIX + period, "B", "{broken");
+		assertThat(this.service.getCompletePeriod(period, Versioned.class)).isEmpty();
+		assertThat(this.redis.hexists(PREFIX + period, "B")).isFalse();
+	}
+
+	@Test
+	void ttlJitterSpreadsExpiriesBelowTheConfiguredTtl(TestInfo test) {
+		String period = period(test);
+		Set<Long> ttls = new HashSet<>();
+		for (int i = 0; i < 20; i++) {
+			this.service.cacheOrder(Versioned.of(period + i, "A", 1, "paid"));
+			ttls.add(this.redis.pttl(PREFIX + period + i));
+		}
+		long day = Duration.ofHours(24).toMillis();
+		assertThat(ttls).allSatisfy((ttl) -> assertThat(ttl).isBetween((long) (day * 0.95) - 1_000, day));
+		assertThat(ttls).as("20 writes with 5% jitter").hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void noKeyIsEverLeftWithoutATtl(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "paid"));
+		this.service.deleteOrder(period, "A");
+		this.service.deleteOrder(period + "_x", "A");
+		this.service.deletePeriodOrders(period + "_y");
+		this.service.loadPeriod(period + "_z", List::of);
+		for (String key : TestRedis.keys(PREFIX + period)) {
+			assertThat(this.redis.pttl(key)).as(key).isPositive();
+		}
+	}
+
+	private String stored(String period, String orderNo) {
+		return this.redis.hget(PREFIX + period, orderNo);
+	}
+
+	private static String period(TestInfo test) {
+		return test.getTestMethod().orElseThrow().getName();
+	}
+
+	/** An order with a version property. */
+	public record Versioned(String periodNumber, String orderNo, long version, String status) {
+
+		static Versioned of(String period, String orderNo, long version, String status) {
+			return new Versioned(period, orderNo, version, status);
+		}
+
+	}
+
+}
