@@ -93,17 +93,18 @@ public final class OrderCacheExecutor {
 		if (lookup != null && lookup.order() != null) {
 			return operation.optional() ? Optional.of(lookup.order()) : lookup.order();
 		}
-		Object result = loadOnce(call);
+		Loaded outcome = loadOnce(call);
+		Object result = outcome.result();
 		Object loaded = unwrap(result);
-		String epoch = (lookup != null) ? lookup.epoch() : null;
-		if (loaded != null && epoch != null) {
+		String loadToken = (lookup != null) ? lookup.loadToken() : null;
+		if (loaded != null && loadToken != null && outcome.mine()) {
 			String requestedPeriod = period;
 			String requestedOrderNo = orderNo;
 			failOpen(operation, "caching the loaded order", () -> {
 				OrderIdentity identity = this.engine.identify(loaded);
 				if (identity.period().equals(requestedPeriod) && identity.orderNo().equals(requestedOrderNo)) {
 					afterCommit(operation, "caching the loaded order",
-							() -> this.engine.writeLoaded(identity.period(), identity.orderNo(), loaded, epoch));
+							() -> this.engine.writeLoaded(identity.period(), identity.orderNo(), loaded, loadToken));
 				}
 			});
 		}
@@ -123,14 +124,15 @@ public final class OrderCacheExecutor {
 		if (lookup != null && lookup.complete()) {
 			return lookup.orders();
 		}
-		Object result = loadOnce(call);
-		String epoch = (lookup != null) ? lookup.epoch() : null;
-		if (result instanceof Collection<?> loaded && epoch != null) {
+		Loaded outcome = loadOnce(call);
+		Object result = outcome.result();
+		String loadToken = (lookup != null) ? lookup.loadToken() : null;
+		if (result instanceof Collection<?> loaded && loadToken != null && outcome.mine()) {
 			String loadedPeriod = period;
 			failOpen(operation, "caching the loaded period", () -> {
 				List<?> snapshot = new ArrayList<>(loaded);
 				afterCommit(operation, "caching the loaded period",
-						() -> this.engine.writeLoadedPeriod(loadedPeriod, snapshot, epoch));
+						() -> this.engine.writeLoadedPeriod(loadedPeriod, snapshot, loadToken));
 			});
 		}
 		return result;
@@ -188,20 +190,21 @@ public final class OrderCacheExecutor {
 
 	/**
 	 * Calls the method, or waits for the same call already running in another thread and returns
-	 * its result. Only outside transactions that write: what such a transaction reads may never
-	 * commit, and must not be handed to others.
+	 * its result. Only the thread that called the method may cache the result: its load token was
+	 * read before the database, a waiting thread's may not have been. Only outside transactions that
+	 * write: what such a transaction reads may never commit, and must not be handed to others.
 	 */
-	private @Nullable Object loadOnce(Call call) throws Throwable {
+	private Loaded loadOnce(Call call) throws Throwable {
 		if (TransactionSynchronizationManager.isActualTransactionActive()
 				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-			return call.proceed();
+			return new Loaded(call.proceed(), true);
 		}
 		Flight flight = call.flight();
 		CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> running = this.flights.putIfAbsent(flight, mine);
 		if (running != null) {
 			try {
-				return running.join();
+				return new Loaded(running.join(), false);
 			}
 			catch (CompletionException ex) {
 				throw (ex.getCause() != null) ? ex.getCause() : ex;
@@ -210,7 +213,7 @@ public final class OrderCacheExecutor {
 		try {
 			Object result = call.proceed();
 			mine.complete(result);
-			return result;
+			return new Loaded(result, true);
 		}
 		catch (Throwable ex) {
 			mine.completeExceptionally(ex);
@@ -262,6 +265,14 @@ public final class OrderCacheExecutor {
 
 	private static @Nullable Object unwrap(@Nullable Object value) {
 		return (value instanceof Optional<?> optional) ? optional.orElse(null) : value;
+	}
+
+	/**
+	 * What a load returned, and whether this thread ran it.
+	 * @param result the method's result
+	 * @param mine whether this thread called the method
+	 */
+	private record Loaded(@Nullable Object result, boolean mine) {
 	}
 
 	/**

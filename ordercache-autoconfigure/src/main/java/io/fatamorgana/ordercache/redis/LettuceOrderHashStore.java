@@ -47,7 +47,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final byte[] COMPLETE = bytes("!c");
 
-	private static final String NO_EPOCH = "0";
+	private static final byte[] SEQUENCE = bytes("!s");
 
 	private static final Script WRITE = new Script("write.lua");
 
@@ -63,7 +63,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final Script DELETE_IF_EQUALS = new Script("delete-if-equals.lua");
 
-	private static final byte[] EMPTY_EPOCH = new byte[0];
+	private static final byte[] NO_LOAD_TOKEN = new byte[0];
 
 	private static final byte[] TRUE = bytes("1");
 
@@ -102,37 +102,41 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public Lookup get(String key, String field) {
-		List<KeyValue<byte[], byte[]>> values = call(false, (redis) -> redis.hmget(bytes(key), bytes(field), EPOCH));
-		byte[] json = values.get(0).getValueOrElse(null);
-		byte[] epoch = values.get(1).getValueOrElse(null);
-		return new Lookup(json, (epoch != null) ? string(epoch) : NO_EPOCH);
+		List<KeyValue<byte[], byte[]>> values = call(false,
+				(redis) -> redis.hmget(bytes(key), bytes(field), EPOCH, SEQUENCE));
+		return new Lookup(values.get(0).getValueOrElse(null),
+				loadToken(values.get(1).getValueOrElse(null), values.get(2).getValueOrElse(null)));
 	}
 
 	@Override
-	public String epoch(String key) {
-		byte[] epoch = call(false, (redis) -> redis.hget(bytes(key), EPOCH));
-		return (epoch != null) ? string(epoch) : NO_EPOCH;
+	public String loadToken(String key) {
+		List<KeyValue<byte[], byte[]>> values = call(false, (redis) -> redis.hmget(bytes(key), EPOCH, SEQUENCE));
+		return loadToken(values.get(0).getValueOrElse(null), values.get(1).getValueOrElse(null));
+	}
+
+	private static String loadToken(byte @Nullable [] epoch, byte @Nullable [] sequence) {
+		return ((epoch != null) ? string(epoch) : "0") + "." + ((sequence != null) ? string(sequence) : "0");
 	}
 
 	@Override
 	public PeriodContent entries(String key) {
 		Map<byte[], byte[]> all = call(true, (redis) -> redis.hgetall(bytes(key)));
 		Map<String, byte[]> orders = new LinkedHashMap<>(all.size());
-		String epoch = NO_EPOCH;
+		byte[] epoch = null;
+		byte[] sequence = null;
 		boolean complete = false;
 		for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
 			byte[] field = entry.getKey();
 			if (field.length > 0 && field[0] == '!') {
-				if (Arrays.equals(field, EPOCH)) {
-					epoch = string(entry.getValue());
-				}
+				epoch = Arrays.equals(field, EPOCH) ? entry.getValue() : epoch;
+				sequence = Arrays.equals(field, SEQUENCE) ? entry.getValue() : sequence;
 				complete |= Arrays.equals(field, COMPLETE);
 			}
 			else {
 				orders.put(string(field), entry.getValue());
 			}
 		}
-		return new PeriodContent(orders, epoch, complete);
+		return new PeriodContent(orders, loadToken(epoch, sequence), complete);
 	}
 
 	@Override
@@ -152,11 +156,11 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String expectedEpoch,
+	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String loadToken,
 			boolean markComplete) {
 		byte[][] args = new byte[4 + 2 * orders.size()][];
 		args[0] = bytes(Long.toString(Math.max(1, ttl.toMillis())));
-		args[1] = (expectedEpoch != null) ? bytes(expectedEpoch) : EMPTY_EPOCH;
+		args[1] = (loadToken != null) ? bytes(loadToken) : NO_LOAD_TOKEN;
 		args[2] = markComplete ? TRUE : FALSE;
 		args[3] = this.versionFields;
 		int i = 4;

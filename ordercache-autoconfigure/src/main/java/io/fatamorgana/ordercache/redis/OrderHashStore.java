@@ -11,30 +11,30 @@ import org.jspecify.annotations.Nullable;
  * one round trip on one key (a command or a script), so every operation works unchanged on Redis
  * Cluster. Besides the orders, a period's hash holds bookkeeping fields whose names start with
  * {@code !}, which no order number can: {@code !e} (epoch, moved on when the period is dropped),
- * {@code !c} (the period is complete) and {@code !t} (tombstones of recently evicted orders). They
- * never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
+ * {@code !c} (the period is complete), {@code !t} (tombstones of recently evicted orders) and
+ * {@code !s} (eviction sequence) never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
  */
 public interface OrderHashStore {
 
 	/**
-	 * Reads one order and the period's epoch (HMGET).
+	 * Reads one order and the period's load token (HMGET).
 	 * @param key the period's key
 	 * @param field the order number
-	 * @return the stored JSON, if any, and the epoch to hand to a load that follows a miss
+	 * @return the stored JSON, if any, and the load token to hand to a load that follows a miss
 	 */
 	Lookup get(String key, String field);
 
 	/**
-	 * Reads the period's epoch (HGET), to hand to a load of the whole period.
+	 * Reads the period's load token (HMGET), to hand to a load of the whole period.
 	 * @param key the period's key
-	 * @return the epoch
+	 * @return the load token
 	 */
-	String epoch(String key);
+	String loadToken(String key);
 
 	/**
 	 * Reads a whole period (HGETALL).
 	 * @param key the period's key
-	 * @return the orders, the epoch and whether the period is complete
+	 * @return the orders, the load token and whether the period is complete
 	 */
 	PeriodContent entries(String key);
 
@@ -66,12 +66,13 @@ public interface OrderHashStore {
 	 * @param key the period's key
 	 * @param orders order number &rarr; JSON; may be empty when only marking the period complete
 	 * @param ttl the time to live of the whole hash
-	 * @param expectedEpoch for a load, the epoch read before loading: nothing is written if the
-	 * period was dropped since; {@code null} for a write of a committed change
+	 * @param loadToken for a load, the token read before loading: nothing is written if the period
+	 * was dropped since, and orders evicted since are refused; {@code null} for a write of a committed
+	 * change, which recently evicted orders refuse whatever its token
 	 * @param markComplete whether to mark the period complete (only with an epoch)
 	 * @return what was written
 	 */
-	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String expectedEpoch,
+	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String loadToken,
 			boolean markComplete);
 
 	/**
@@ -122,20 +123,20 @@ public interface OrderHashStore {
 	void ping();
 
 	/**
-	 * One order as read, with the period's epoch.
+	 * One order as read, with the period's load token.
 	 * @param json the stored JSON, or {@code null} on a miss
-	 * @param epoch the period's epoch
+	 * @param loadToken the period's epoch and eviction sequence, {@code epoch.sequence}
 	 */
-	record Lookup(byte @Nullable [] json, String epoch) {
+	record Lookup(byte @Nullable [] json, String loadToken) {
 	}
 
 	/**
 	 * A period as read.
 	 * @param orders order number &rarr; JSON, without bookkeeping fields
-	 * @param epoch the period's epoch
+	 * @param loadToken the period's epoch and eviction sequence, {@code epoch.sequence}
 	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
 	 */
-	record PeriodContent(Map<String, byte[]> orders, String epoch, boolean complete) {
+	record PeriodContent(Map<String, byte[]> orders, String loadToken, boolean complete) {
 	}
 
 	/**

@@ -47,10 +47,10 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 	@Override
 	public BatchResult loadPeriod(String period, Supplier<? extends Collection<?>> loader) {
 		Assert.notNull(loader, "loader must not be null");
-		String epoch = this.engine.epoch(period);
+		String loadToken = this.engine.loadToken(period);
 		Collection<?> orders = loader.get();
 		Assert.notNull(orders, "loader returned null instead of the orders of period " + period);
-		return this.engine.writeLoadedPeriod(period, orders, epoch);
+		return this.engine.writeLoadedPeriod(period, orders, loadToken);
 	}
 
 	@Override

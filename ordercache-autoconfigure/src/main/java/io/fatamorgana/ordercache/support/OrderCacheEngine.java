@@ -36,8 +36,10 @@ import org.springframework.util.Assert;
  * <p>
  * Two kinds of writes: a <em>committed change</em> ({@link #write}) and a <em>load</em>
  * ({@link #writeLoaded}, {@link #writeLoadedPeriod}) of what a read found in the database, which
- * carries the period's epoch read before loading and is refused if the period was dropped since.
- * Both are refused for orders whose cached copy is newer or that were evicted a moment ago.
+ * carries the load token read before loading (the period's epoch and eviction sequence): it is
+ * refused whole if the period was dropped since, and for orders evicted since. A committed change
+ * is refused for orders evicted less than a tombstone TTL ago. Both are refused for orders whose
+ * cached copy is newer.
  */
 public final class OrderCacheEngine {
 
@@ -103,7 +105,7 @@ public final class OrderCacheEngine {
 	 * @param orderNo the order number
 	 * @param type the class to read it as
 	 * @param <T> the order type
-	 * @return the order if cached, and the epoch a load after a miss must carry ({@code null}: do not
+	 * @return the order if cached, and the token a load after a miss must carry ({@code null}: do not
 	 * cache what is loaded)
 	 */
 	public <T> Lookup<T> lookup(String period, String orderNo, Class<T> type) {
@@ -123,7 +125,7 @@ public final class OrderCacheEngine {
 		else {
 			this.counters.miss();
 		}
-		return new Lookup<>(order, found.epoch());
+		return new Lookup<>(order, found.loadToken());
 	}
 
 	/**
@@ -132,7 +134,7 @@ public final class OrderCacheEngine {
 	 * @param type the class to read each order as
 	 * @param needComplete whether only a complete period counts as a hit
 	 * @param <T> the order type
-	 * @return the orders, whether they are the complete period, and the epoch a full load must carry
+	 * @return the orders, whether they are the complete period, and the token a full load must carry
 	 */
 	public <T> PeriodLookup<T> lookupPeriod(String period, Class<T> type, boolean needComplete) {
 		String key = this.keys.periodKey(period);
@@ -160,17 +162,17 @@ public final class OrderCacheEngine {
 		else {
 			this.counters.miss();
 		}
-		return new PeriodLookup<>(orders, complete, content.epoch());
+		return new PeriodLookup<>(orders, complete, content.loadToken());
 	}
 
 	/**
-	 * Reads the epoch of a period, for a full load that follows.
+	 * Reads the load token of a period, for a full load that follows.
 	 * @param period the period number
-	 * @return the epoch
+	 * @return the token
 	 */
-	public String epoch(String period) {
+	public String loadToken(String period) {
 		String key = this.keys.periodKey(period);
-		return redis(key, () -> "Could not read the epoch of " + key, () -> this.store.epoch(key));
+		return redis(key, () -> "Could not read the load token of " + key, () -> this.store.loadToken(key));
 	}
 
 	/**
@@ -274,25 +276,25 @@ public final class OrderCacheEngine {
 	 * @param period the period number
 	 * @param orderNo the order number
 	 * @param order the loaded order
-	 * @param epoch the epoch from the lookup that missed
+	 * @param loadToken the token from the lookup that missed
 	 */
-	public void writeLoaded(String period, String orderNo, Object order, String epoch) {
+	public void writeLoaded(String period, String orderNo, Object order, String loadToken) {
 		String key = this.keys.periodKey(period);
 		String field = this.keys.orderNo(orderNo);
 		byte[] json = encode(order, field);
 		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
-				() -> this.store.write(key, Map.of(field, json), ttl(), epoch, false)));
+				() -> this.store.write(key, Map.of(field, json), ttl(), loadToken, false)));
 	}
 
 	/**
 	 * Caches a whole period loaded from the database and marks it complete, unless the period was
-	 * dropped since the epoch was read or some of its orders could not be cached.
+	 * dropped since the token was read or some of its orders could not be cached.
 	 * @param period the period number
 	 * @param orders every order of the period
-	 * @param epoch the epoch read before loading
+	 * @param loadToken the token read before loading
 	 * @return what was cached and skipped
 	 */
-	public BatchResult writeLoadedPeriod(String period, Collection<?> orders, String epoch) {
+	public BatchResult writeLoadedPeriod(String period, Collection<?> orders, String loadToken) {
 		String key = this.keys.periodKey(period);
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
@@ -304,7 +306,7 @@ public final class OrderCacheEngine {
 			boolean last = i == chunks.size() - 1;
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
-					() -> this.store.write(key, chunk, ttl(), epoch, last && skipped.isEmpty()));
+					() -> this.store.write(key, chunk, ttl(), loadToken, last && skipped.isEmpty()));
 			if (!result.applied()) {
 				break;
 			}
@@ -539,21 +541,21 @@ public final class OrderCacheEngine {
 	/**
 	 * One order as read.
 	 * @param order the order, or {@code null} on a miss
-	 * @param epoch the epoch a load after the miss must carry, or {@code null} if a load must not be
-	 * cached
+	 * @param loadToken the token a load after the miss must carry, or {@code null} if a load must not
+	 * be cached
 	 * @param <T> the order type
 	 */
-	public record Lookup<T>(@Nullable T order, @Nullable String epoch) {
+	public record Lookup<T>(@Nullable T order, @Nullable String loadToken) {
 	}
 
 	/**
 	 * A period as read.
 	 * @param orders the readable orders
 	 * @param complete whether they are every order of the period
-	 * @param epoch the epoch a full load must carry, or {@code null} if a load must not be cached
+	 * @param loadToken the token a full load must carry, or {@code null} if a load must not be cached
 	 * @param <T> the order type
 	 */
-	public record PeriodLookup<T>(List<T> orders, boolean complete, @Nullable String epoch) {
+	public record PeriodLookup<T>(List<T> orders, boolean complete, @Nullable String loadToken) {
 	}
 
 	/**

@@ -7,7 +7,7 @@ local epoch, orders = 0, 0
 if redis.call('TYPE', key).ok == 'hash' then
   epoch = tonumber(redis.call('HGET', key, '!e') or '0') or 0
   orders = redis.call('HLEN', key)
-  for _, meta in ipairs(redis.call('HMGET', key, '!e', '!c', '!t')) do
+  for _, meta in ipairs(redis.call('HMGET', key, '!e', '!c', '!t', '!s')) do
     if meta then
       orders = orders - 1
     end

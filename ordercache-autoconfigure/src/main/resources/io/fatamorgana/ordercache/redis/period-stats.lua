@@ -6,7 +6,7 @@ if redis.call('TYPE', key).ok ~= 'hash' then
   return {0, redis.call('PTTL', key), 0}
 end
 local n = redis.call('HLEN', key)
-local meta = redis.call('HMGET', key, '!e', '!c', '!t')
+local meta = redis.call('HMGET', key, '!e', '!c', '!t', '!s')
 for _, value in ipairs(meta) do
   if value then
     n = n - 1

@@ -1,22 +1,28 @@
 -- Writes orders into one period's hash and sets its TTL, atomically, unless that would make the
--- cache older than it is:
+-- cache older than the database:
 --  * an order whose stored copy has a newer version is left alone (version guard);
---  * an order evicted less than a tombstone TTL ago is not written (tombstone), and since the hash
---    then may lack an order the database has, the period is no longer complete;
---  * a load (ARGV[2] = the epoch read before loading) is dropped whole if the period was dropped
---    since (epoch changed).
+--  * an evicted order is not written while its tombstone lasts, except by a load that read the
+--    database after the eviction; a refused order is removed, since the copy in the hash may be
+--    older than the refused one, and the period is no longer complete (the hash may lack an order
+--    the database has);
+--  * a load whose period was dropped since it read (epoch changed) is refused whole.
 -- KEYS[1] = period key
--- ARGV[1] = TTL in ms; ARGV[2] = expected epoch, or '' for a write of a committed change;
--- ARGV[3] = '1' to mark the period complete; ARGV[4] = version JSON fields, comma separated;
--- ARGV[5..] = order number, JSON, order number, JSON, ...
+-- ARGV[1] = TTL in ms; ARGV[2] = load token 'epoch.sequence' read before loading, or '' for a write
+-- of a committed change; ARGV[3] = '1' to mark the period complete; ARGV[4] = version JSON fields,
+-- comma separated; ARGV[5..] = order number, JSON, order number, JSON, ...
 -- Returns {written, refused, applied (1, or 0 when the epoch changed)}
 local key = KEYS[1]
 local kind = redis.call('TYPE', key).ok
 if kind ~= 'hash' and kind ~= 'none' then
   redis.call('UNLINK', key)
 end
-if ARGV[2] ~= '' and (redis.call('HGET', key, '!e') or '0') ~= ARGV[2] then
-  return {0, 0, 0}
+local loadSequence = nil
+if ARGV[2] ~= '' then
+  local epoch, sequence = string.match(ARGV[2], '^(%d+)%.(%d+)$')
+  if (redis.call('HGET', key, '!e') or '0') ~= epoch then
+    return {0, 0, 0}
+  end
+  loadSequence = tonumber(sequence)
 end
 
 local tombstones, now = nil, 0
@@ -28,6 +34,14 @@ if raw then
     local time = redis.call('TIME')
     now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   end
+end
+
+local function tombstoned(field)
+  local tombstone = tombstones and tombstones[field]
+  if type(tombstone) ~= 'table' or not (tonumber(tombstone[2]) and tombstone[2] > now) then
+    return false
+  end
+  return loadSequence == nil or tombstone[1] > loadSequence
 end
 
 local function version(json)
@@ -50,12 +64,14 @@ local function version(json)
   return nil
 end
 
-local fields, written, refused, tombstoned = {}, 0, 0, 0
+local fields, written, refused, missing = {}, 0, 0, 0
 for i = 5, #ARGV, 2 do
   local field, json = ARGV[i], ARGV[i + 1]
-  local allowed = not (tombstones and type(tombstones[field]) == 'number' and tombstones[field] > now)
-  if not allowed then
-    tombstoned = tombstoned + 1
+  local allowed = true
+  if tombstoned(field) then
+    allowed = false
+    missing = missing + 1
+    redis.call('HDEL', key, field)
   else
     local stored = redis.call('HGET', key, field)
     if stored then
@@ -76,10 +92,10 @@ end
 if written > 0 then
   redis.call('HSET', key, unpack(fields))
 end
-local complete = ARGV[3] == '1' and tombstoned == 0
+local complete = ARGV[3] == '1' and missing == 0
 if complete then
   redis.call('HSET', key, '!c', '1')
-elseif tombstoned > 0 then
+elseif missing > 0 then
   redis.call('HDEL', key, '!c')
 end
 if written > 0 or complete then

@@ -43,7 +43,7 @@ class RandomizedConsistencyTests {
 
 	static final int THREADS = 8;
 
-	static final int OPERATIONS = 4_000;
+	static final int OPERATIONS = Integer.getInteger("ordercache.operations", 4_000);
 
 	static final List<String> PERIODS = List.of("P1", "P2");
 

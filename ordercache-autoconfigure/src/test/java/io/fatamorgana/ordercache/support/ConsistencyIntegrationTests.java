@@ -127,8 +127,19 @@ class ConsistencyIntegrationTests {
 		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
 		assertThat(miss.order()).isNull();
 		this.service.deleteOrder(period, "A");
-		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.epoch());
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.loadToken());
 		assertThat(this.redis.hexists(PREFIX + period, "A")).isFalse();
+	}
+
+	@Test
+	void aLoadThatReadTheDatabaseAfterAnEvictionIsAccepted(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		this.service.deleteOrder(period, "A");
+		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 2, "paid"), miss.loadToken());
+		assertThat(stored(period, "A")).as("read after the eviction: no need to wait for the tombstone")
+			.contains("\"version\":2");
 	}
 
 	@Test
@@ -136,7 +147,7 @@ class ConsistencyIntegrationTests {
 		String period = period(test);
 		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
 		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
-		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.epoch());
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 1, "pending"), miss.loadToken());
 		assertThat(stored(period, "A")).contains("\"version\":2");
 	}
 
@@ -145,11 +156,11 @@ class ConsistencyIntegrationTests {
 		String period = period(test);
 		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
 		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "B", Versioned.class);
-		String periodEpoch = this.engine.epoch(period);
+		String periodToken = this.engine.loadToken(period);
 		this.service.deletePeriodOrders(period);
-		this.engine.writeLoaded(period, "B", Versioned.of(period, "B", 1, "pending"), miss.epoch());
+		this.engine.writeLoaded(period, "B", Versioned.of(period, "B", 1, "pending"), miss.loadToken());
 		BatchResult load = this.engine.writeLoadedPeriod(period,
-				List.of(Versioned.of(period, "A", 1, "pending"), Versioned.of(period, "B", 1, "pending")), periodEpoch);
+				List.of(Versioned.of(period, "A", 1, "pending"), Versioned.of(period, "B", 1, "pending")), periodToken);
 		assertThat(load.cached()).isZero();
 		assertThat(this.redis.hkeys(PREFIX + period)).containsExactly("!e");
 		assertThat(this.service.isPeriodComplete(period)).isFalse();
@@ -187,8 +198,19 @@ class ConsistencyIntegrationTests {
 		assertThat(this.service.isPeriodComplete(period)).as("the hash lacks A, which the database has").isFalse();
 		BatchResult reload = this.service.loadPeriod(period,
 				() -> List.of(Versioned.of(period, "A", 1, "pending"), Versioned.of(period, "B", 1, "paid")));
-		assertThat(reload.cached()).isEqualTo(1);
-		assertThat(this.service.isPeriodComplete(period)).as("A is still refused").isFalse();
+		assertThat(reload.cached()).as("a load that read after the eviction").isEqualTo(2);
+		assertThat(this.service.isPeriodComplete(period)).isTrue();
+	}
+
+	@Test
+	void aCommittedChangeRefusedByATombstoneRemovesTheOlderCopy(TestInfo test) {
+		String period = period(test);
+		this.service.deleteOrder(period, "A");
+		OrderCacheEngine.Lookup<Versioned> miss = this.engine.lookup(period, "A", Versioned.class);
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 2, "expired"), miss.loadToken());
+		assertThat(this.redis.hexists(PREFIX + period, "A")).isTrue();
+		this.service.cacheOrder(Versioned.of(period, "A", 3, "cancelled"));
+		assertThat(this.redis.hexists(PREFIX + period, "A")).as("version 2 must not stay").isFalse();
 	}
 
 	@Test
