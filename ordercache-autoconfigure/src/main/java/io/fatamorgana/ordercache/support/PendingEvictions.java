@@ -37,6 +37,16 @@ final class PendingEvictions {
 			}
 			return;
 		}
+		collapse(key);
+	}
+
+	/** Turns the remembered orders of a period into one drop of the period, to make room. */
+	private void collapse(String key) {
+		for (Order order : this.orders) {
+			if (order.key().equals(key) && this.orders.remove(order)) {
+				this.size.decrementAndGet();
+			}
+		}
 		period(key);
 	}
 

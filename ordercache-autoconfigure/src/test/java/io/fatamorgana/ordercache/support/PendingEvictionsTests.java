@@ -1,0 +1,73 @@
+package io.fatamorgana.ordercache.support;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PendingEvictionsTests {
+
+	private final PendingEvictions pending = new PendingEvictions(3);
+
+	@Test
+	void coversRememberedOrdersAndPeriods() {
+		this.pending.order("k1", "A");
+		this.pending.period("k2");
+		assertThat(this.pending.covers("k1", "A")).isTrue();
+		assertThat(this.pending.covers("k1", "B")).isFalse();
+		assertThat(this.pending.coversPeriod("k1")).isTrue();
+		assertThat(this.pending.covers("k2", "anything")).isTrue();
+		assertThat(this.pending.covers("k3", "A")).isFalse();
+		assertThat(this.pending.size()).isEqualTo(2);
+	}
+
+	@Test
+	void rememberingTheSameEvictionTwiceTakesOnePlace() {
+		this.pending.order("k1", "A");
+		this.pending.order("k1", "A");
+		this.pending.period("k2");
+		this.pending.period("k2");
+		assertThat(this.pending.size()).isEqualTo(2);
+	}
+
+	@Test
+	void whenEvenAPeriodFindsNoRoomEverythingIsDropped() {
+		this.pending.order("k1", "A");
+		this.pending.order("k2", "B");
+		this.pending.order("k3", "C");
+		this.pending.order("k4", "D");
+		assertThat(this.pending.everything()).isTrue();
+		assertThat(this.pending.covers("k9", "Z")).isTrue();
+		this.pending.replayedEverything();
+		assertThat(this.pending.isEmpty()).isTrue();
+		assertThat(this.pending.size()).isZero();
+	}
+
+	@Test
+	void beyondCapacityTheOrdersOfAPeriodBecomeOneDropOfThePeriod() {
+		PendingEvictions two = new PendingEvictions(2);
+		two.order("k1", "A");
+		two.order("k1", "B");
+		two.order("k1", "C");
+		assertThat(two.periods()).containsExactly("k1");
+		assertThat(two.orders()).isEmpty();
+		assertThat(two.size()).isEqualTo(1);
+		assertThat(two.covers("k1", "Z")).isTrue();
+		two.order("k2", "D");
+		two.order("k2", "E");
+		assertThat(two.periods()).containsExactlyInAnyOrder("k1", "k2");
+		assertThat(two.everything()).isFalse();
+		two.order("k3", "F");
+		assertThat(two.everything()).as("no room left even for a period").isTrue();
+	}
+
+	@Test
+	void replayedEntriesFreeTheirPlace() {
+		this.pending.order("k1", "A");
+		this.pending.period("k2");
+		this.pending.replayed(new PendingEvictions.Order("k1", "A"));
+		this.pending.replayed("k2");
+		assertThat(this.pending.isEmpty()).isTrue();
+		assertThat(this.pending.size()).isZero();
+	}
+
+}
