@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads and writes the Redis hash that holds the orders of one sales period
  * ({@code {key-prefix}{period}} &rarr; order number &rarr; order JSON). Every method is one Redis
@@ -144,8 +146,21 @@ public interface OrderCacheService {
 	boolean deletePeriodOrders(String period);
 
 	/**
-	 * Describes what the cache holds for a period: its number of orders, its TTL and whether it is
-	 * complete, in one round trip.
+	 * Lists the periods that have a hash in Redis, one bounded page at a time: SCAN with MATCH on the
+	 * key prefix, on every primary of a Cluster, never KEYS, so a Redis with millions of keys is not
+	 * walked at once.
+	 * @param cursor {@code null} for the first page, else the previous page's
+	 * {@link PeriodPage#nextCursor()}
+	 * @param limit about how many periods a page holds (1 to 10,000)
+	 * @return the page
+	 * @throws IllegalArgumentException if the cursor or limit is invalid
+	 * @throws OrderCacheException if Redis fails
+	 */
+	PeriodPage cachedPeriods(@Nullable String cursor, int limit);
+
+	/**
+	 * Describes what the cache holds for a period: its number of orders, its TTL, whether it is
+	 * complete (one round trip) and its memory (a second one, MEMORY USAGE, where allowed).
 	 * @param period the period number
 	 * @return the period's statistics
 	 * @throws OrderCacheException if Redis fails

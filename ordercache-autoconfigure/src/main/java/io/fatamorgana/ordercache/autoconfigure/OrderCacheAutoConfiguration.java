@@ -51,7 +51,8 @@ import org.springframework.util.function.SingletonSupplier;
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "ordercache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OrderCacheProperties.class)
-@Import(OrderCacheAutoConfiguration.AutoProxyRegistrar.class)
+@Import({ OrderCacheAutoConfiguration.AutoProxyRegistrar.class, OrderCacheMetricsConfiguration.class,
+		OrderCacheEndpointConfiguration.class, OrderCacheHealthConfiguration.class })
 public final class OrderCacheAutoConfiguration {
 
 	@Bean

@@ -55,6 +55,8 @@ public class OrderCacheProperties implements InitializingBean {
 
 	private final Resilience resilience = new Resilience();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -113,6 +115,10 @@ public class OrderCacheProperties implements InitializingBean {
 
 	public Resilience getResilience() {
 		return this.resilience;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	@Override
@@ -341,6 +347,28 @@ public class OrderCacheProperties implements InitializingBean {
 				throw new InvalidOrderCachePropertyException("ordercache.resilience.pending-eviction-capacity",
 						this.pendingEvictionCapacity, "must be at least 1");
 			}
+		}
+
+	}
+
+	/**
+	 * How the cache reports to Spring Boot's health endpoint.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether an unreachable Redis makes the orderCache health contributor DOWN. Off by
+		 * default: the application works without its cache, so it stays UP and the details say
+		 * that Redis is unreachable.
+		 */
+		private boolean downWhenUnavailable;
+
+		public boolean isDownWhenUnavailable() {
+			return this.downWhenUnavailable;
+		}
+
+		public void setDownWhenUnavailable(boolean downWhenUnavailable) {
+			this.downWhenUnavailable = downWhenUnavailable;
 		}
 
 	}

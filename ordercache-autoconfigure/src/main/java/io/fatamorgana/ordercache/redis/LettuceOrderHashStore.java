@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
@@ -81,6 +86,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private final LettuceExceptionConverter exceptionConverter = new LettuceExceptionConverter();
 
+	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
+
 	/**
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
@@ -100,9 +107,17 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 		this.versionFields = bytes(String.join(",", versionFields));
 	}
 
+	/**
+	 * Sets who is told about each round trip (for timers).
+	 * @param observer the observer
+	 */
+	public void setObserver(RedisCommandObserver observer) {
+		this.observer = observer;
+	}
+
 	@Override
 	public Lookup get(String key, String field) {
-		List<KeyValue<byte[], byte[]>> values = call(false,
+		List<KeyValue<byte[], byte[]>> values = call("get", false,
 				(redis) -> redis.hmget(bytes(key), bytes(field), EPOCH, SEQUENCE));
 		return new Lookup(values.get(0).getValueOrElse(null),
 				loadToken(values.get(1).getValueOrElse(null), values.get(2).getValueOrElse(null)));
@@ -110,7 +125,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public String loadToken(String key) {
-		List<KeyValue<byte[], byte[]>> values = call(false, (redis) -> redis.hmget(bytes(key), EPOCH, SEQUENCE));
+		List<KeyValue<byte[], byte[]>> values = call("token", false,
+				(redis) -> redis.hmget(bytes(key), EPOCH, SEQUENCE));
 		return loadToken(values.get(0).getValueOrElse(null), values.get(1).getValueOrElse(null));
 	}
 
@@ -120,7 +136,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public PeriodContent entries(String key) {
-		Map<byte[], byte[]> all = call(true, (redis) -> redis.hgetall(bytes(key)));
+		Map<byte[], byte[]> all = call("entries", true, (redis) -> redis.hgetall(bytes(key)));
 		Map<String, byte[]> orders = new LinkedHashMap<>(all.size());
 		byte[] epoch = null;
 		byte[] sequence = null;
@@ -141,18 +157,18 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public long count(String key) {
-		return script(COUNT, ScriptOutputType.INTEGER, false, key);
+		return script("count", COUNT, ScriptOutputType.INTEGER, false, key);
 	}
 
 	@Override
 	public PeriodSummary summary(String key) {
-		List<Long> result = script(SUMMARY, ScriptOutputType.MULTI, false, key);
+		List<Long> result = script("summary", SUMMARY, ScriptOutputType.MULTI, false, key);
 		return new PeriodSummary(result.get(0), result.get(1), result.get(2) == 1L);
 	}
 
 	@Override
 	public boolean exists(String key, String field) {
-		return call(false, (redis) -> redis.hexists(bytes(key), bytes(field)));
+		return call("exists", false, (redis) -> redis.hexists(bytes(key), bytes(field)));
 	}
 
 	@Override
@@ -168,30 +184,32 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			args[i++] = bytes(order.getKey());
 			args[i++] = order.getValue();
 		}
-		List<Long> result = script(WRITE, ScriptOutputType.MULTI, orders.size() > 1, key, args);
+		List<Long> result = script("write", WRITE, ScriptOutputType.MULTI, orders.size() > 1, key, args);
 		return new WriteResult(result.get(0).intValue(), result.get(1).intValue(), result.get(2) == 1L);
 	}
 
 	@Override
 	public boolean evict(String key, String field, Duration tombstoneTtl) {
-		Long removed = script(EVICT, ScriptOutputType.INTEGER, false, key, bytes(field), millis(tombstoneTtl));
+		Long removed = script("evict", EVICT, ScriptOutputType.INTEGER, false, key, bytes(field),
+				millis(tombstoneTtl));
 		return removed == 1L;
 	}
 
 	@Override
 	public long drop(String key, Duration tombstoneTtl) {
-		return script(DROP, ScriptOutputType.INTEGER, true, key, millis(tombstoneTtl));
+		return script("drop", DROP, ScriptOutputType.INTEGER, true, key, millis(tombstoneTtl));
 	}
 
 	@Override
 	public boolean deleteIfEquals(String key, String field, byte[] expected) {
-		Long removed = script(DELETE_IF_EQUALS, ScriptOutputType.INTEGER, false, key, bytes(field), expected);
+		Long removed = script("repair", DELETE_IF_EQUALS, ScriptOutputType.INTEGER, false, key, bytes(field),
+				expected);
 		return removed == 1L;
 	}
 
 	@Override
 	public boolean repair(String key) {
-		Long removed = script(REPAIR, ScriptOutputType.INTEGER, false, key);
+		Long removed = script("repair", REPAIR, ScriptOutputType.INTEGER, false, key);
 		return removed == 1L;
 	}
 
@@ -222,30 +240,95 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public void ping() {
-		execute(false, RedisClusterAsyncCommands::ping);
+	public KeyPage scanPage(String prefix, @Nullable String cursor, int count) {
+		ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(Math.max(count, 10));
+		String[] position = ((cursor != null) ? cursor : "0:0").split(":", 2);
+		if (position.length != 2 || !position[0].matches("\\d+") || !position[1].matches("\\d+")) {
+			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
+		}
+		return guarded("scan", (redis) -> {
+			List<RedisClusterAsyncCommands<byte[], byte[]>> nodes = primaries(redis);
+			List<String> keys = new ArrayList<>();
+			int node = Integer.parseInt(position[0]);
+			String nodeCursor = position[1];
+			while (node < nodes.size() && keys.size() < count) {
+				KeyScanCursor<byte[]> page = LettuceFutures.awaitOrCancel(
+						nodes.get(node).scan(ScanCursor.of(nodeCursor), args), this.bulkTimeoutNanos,
+						TimeUnit.NANOSECONDS);
+				page.getKeys().forEach((key) -> keys.add(string(key)));
+				if (page.isFinished()) {
+					node++;
+					nodeCursor = "0";
+				}
+				else {
+					nodeCursor = page.getCursor();
+				}
+			}
+			String next = (node < nodes.size()) ? node + ":" + nodeCursor : null;
+			return new KeyPage(keys, next);
+		});
 	}
 
-	private <T> T script(Script script, ScriptOutputType type, boolean bulk, String key, byte[]... args) {
+	private static List<RedisClusterAsyncCommands<byte[], byte[]>> primaries(
+			RedisClusterAsyncCommands<byte[], byte[]> redis) {
+		if (redis instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
+			return cluster.getStatefulConnection().getPartitions().stream()
+				.filter((node) -> node.getRole().isUpstream())
+				.map(io.lettuce.core.cluster.models.partitions.RedisClusterNode::getNodeId)
+				.sorted()
+				.map(cluster::getConnection)
+				.toList();
+		}
+		return List.of(redis);
+	}
+
+	@Override
+	public @Nullable Long memoryUsage(String key) {
+		try {
+			return call("memory", false, (redis) -> redis.memoryUsage(bytes(key)));
+		}
+		catch (DataAccessException ex) {
+			// MEMORY USAGE may be forbidden to the cache's ACL user; the statistics go without it.
+			return null;
+		}
+	}
+
+	@Override
+	public void ping() {
+		execute((redis) -> LettuceFutures.awaitOrCancel(redis.ping(), this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
+	}
+
+	private <T> T script(String name, Script script, ScriptOutputType type, boolean bulk, String key,
+			byte[]... args) {
 		byte[][] keys = { bytes(key) };
 		try {
-			return call(bulk, (redis) -> redis.evalsha(script.sha1(), type, keys, args));
+			return call(name, bulk, (redis) -> redis.evalsha(script.sha1(), type, keys, args));
 		}
 		catch (RedisSystemException ex) {
 			if (ex.getCause() instanceof RedisNoScriptException) {
-				return call(bulk, (redis) -> redis.eval(script.source(), type, keys, args));
+				return call(name, bulk, (redis) -> redis.eval(script.source(), type, keys, args));
 			}
 			throw ex;
 		}
 	}
 
-	private <T> T call(boolean bulk, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+	private <T> T call(String name, boolean bulk,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		long timeout = bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos;
+		return guarded(name,
+				(redis) -> LettuceFutures.awaitOrCancel(command.apply(redis), timeout, TimeUnit.NANOSECONDS));
+	}
+
+	private <T> T guarded(String name, Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
 		if (!this.circuitBreaker.allowsCalls()) {
 			throw new CacheUnavailableException();
 		}
+		long start = System.nanoTime();
+		boolean success = false;
 		try {
-			T result = execute(bulk, command);
+			T result = execute(work);
 			this.circuitBreaker.succeeded();
+			success = true;
 			return result;
 		}
 		catch (RedisSystemException ex) {
@@ -262,15 +345,14 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			this.circuitBreaker.failed();
 			throw ex;
 		}
+		finally {
+			this.observer.observe(name, System.nanoTime() - start, success);
+		}
 	}
 
-	@SuppressWarnings("unchecked")
-	private <T> T execute(boolean bulk, Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+	private <T> T execute(Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			RedisClusterAsyncCommands<byte[], byte[]> redis = ((LettuceConnection) connection).getNativeConnection();
-			RedisFuture<T> future = command.apply(redis);
-			return LettuceFutures.awaitOrCancel(future, bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos,
-					TimeUnit.NANOSECONDS);
+			return work.apply(((LettuceConnection) connection).getNativeConnection());
 		}
 		catch (DataAccessException ex) {
 			throw ex;

@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -117,6 +118,23 @@ public interface OrderHashStore {
 	void scan(String prefix, Consumer<String> action);
 
 	/**
+	 * Lists one page of keys that start with a prefix: SCAN with MATCH and COUNT, on one primary
+	 * after the other in a Cluster, never KEYS.
+	 * @param prefix the key prefix; it has no glob characters
+	 * @param cursor where the previous page ended, or {@code null} to start
+	 * @param count about how many keys to return; a page may hold a few more or fewer
+	 * @return the keys and the cursor of the next page, {@code null} at the end
+	 */
+	KeyPage scanPage(String prefix, @Nullable String cursor, int count);
+
+	/**
+	 * Reads how much memory a key takes (MEMORY USAGE).
+	 * @param key the period's key
+	 * @return bytes, or {@code null} when Redis does not allow or know it
+	 */
+	@Nullable Long memoryUsage(String key);
+
+	/**
 	 * Checks that Redis answers, bypassing the circuit breaker.
 	 * @throws org.springframework.dao.DataAccessException if it does not
 	 */
@@ -137,6 +155,14 @@ public interface OrderHashStore {
 	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
 	 */
 	record PeriodContent(Map<String, byte[]> orders, String loadToken, boolean complete) {
+	}
+
+	/**
+	 * A page of keys.
+	 * @param keys the keys
+	 * @param nextCursor the cursor of the next page, or {@code null} when there is none
+	 */
+	record KeyPage(List<String> keys, @Nullable String nextCursor) {
 	}
 
 	/**

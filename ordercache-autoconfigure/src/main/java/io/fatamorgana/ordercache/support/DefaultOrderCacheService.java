@@ -9,7 +9,9 @@ import io.fatamorgana.ordercache.BatchResult;
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentity;
+import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -92,6 +94,11 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 	@Override
 	public boolean deletePeriodOrders(String period) {
 		return this.engine.drop(period);
+	}
+
+	@Override
+	public PeriodPage cachedPeriods(@Nullable String cursor, int limit) {
+		return this.engine.cachedPeriods(cursor, limit);
 	}
 
 	@Override

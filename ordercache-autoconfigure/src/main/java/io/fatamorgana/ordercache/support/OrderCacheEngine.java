@@ -15,6 +15,7 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
+import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.key.OrderKeys;
@@ -195,8 +196,24 @@ public final class OrderCacheEngine {
 		OrderHashStore.PeriodSummary summary = redis(key, () -> "Could not describe " + key,
 				() -> this.store.summary(key));
 		Duration ttl = (summary.ttlMillis() >= 0) ? Duration.ofMillis(summary.ttlMillis()) : null;
+		Long memory = (ttl != null) ? this.store.memoryUsage(key) : null;
 		return new PeriodStatistics(period, summary.orders(), ttl,
-				summary.complete() && !this.pending.coversPeriod(key));
+				summary.complete() && !this.pending.coversPeriod(key), memory);
+	}
+
+	/**
+	 * Lists one page of the periods that have a hash.
+	 * @param cursor the previous page's cursor, or {@code null}
+	 * @param limit about how many periods per page
+	 * @return the page
+	 */
+	public PeriodPage cachedPeriods(@Nullable String cursor, int limit) {
+		Assert.isTrue(limit >= 1 && limit <= 10_000, () -> "limit must be between 1 and 10000 but was " + limit);
+		String prefix = this.keys.prefix();
+		OrderHashStore.KeyPage page = redis(prefix, () -> "Could not list the periods of " + prefix + "*",
+				() -> this.store.scanPage(prefix, cursor, limit));
+		List<String> periods = page.keys().stream().map((key) -> key.substring(prefix.length())).distinct().toList();
+		return new PeriodPage(periods, page.nextCursor());
 	}
 
 	/**

@@ -7,16 +7,24 @@ import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.TestOrder;
+import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
+import io.fatamorgana.ordercache.actuate.OrderCacheHealthIndicator;
+import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
 import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
 import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -100,6 +108,47 @@ class OrderCacheAutoConfigurationTests {
 	void withoutAConnectionFactoryThenNothingIsConfigured() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(OrderCacheAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OrderCacheService.class));
+	}
+
+	@Test
+	void withMicrometerThenMetersAndWithoutItNone() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(OrderCacheMetrics.class));
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OrderCacheMetrics.class));
+	}
+
+	@Test
+	void theEndpointOnlyWhenActuatorIsThereAndTheUserExposesIt() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(OrderCacheEndpoint.class));
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=ordercache")
+			.run((context) -> assertThat(context).hasSingleBean(OrderCacheEndpoint.class));
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=ordercache")
+			.withClassLoader(new FilteredClassLoader(ConditionalOnAvailableEndpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OrderCacheEndpoint.class));
+	}
+
+	@Test
+	void theHealthIndicatorUnlessDisabledOrAbsent() {
+		this.contextRunner.run((context) -> assertThat(context).hasBean("orderCacheHealthIndicator"));
+		this.contextRunner.withPropertyValues("management.health.ordercache.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(OrderCacheHealthIndicator.class));
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(OrderCacheHealthIndicator.class));
+	}
+
+	@Test
+	void anUnreachableRedisKeepsHealthUpUnlessConfiguredOtherwise() {
+		this.contextRunner.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1",
+				"spring.data.redis.connect-timeout=200ms")
+			.run((context) -> {
+				Health health = context.getBean(OrderCacheHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails().get("redis")).asString().startsWith("unreachable");
+			});
+		this.contextRunner.withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1",
+				"spring.data.redis.connect-timeout=200ms", "ordercache.health.down-when-unavailable=true")
+			.run((context) -> assertThat(context.getBean(OrderCacheHealthIndicator.class).health().getStatus())
+				.isEqualTo(Status.DOWN));
 	}
 
 	@Test

@@ -1,0 +1,91 @@
+package io.fatamorgana.ordercache.actuate;
+
+import io.fatamorgana.ordercache.CacheStatistics;
+import io.fatamorgana.ordercache.OrderCacheService;
+import io.fatamorgana.ordercache.PeriodPage;
+import io.fatamorgana.ordercache.PeriodStatistics;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code ordercache} Actuator endpoint: {@code GET} the statistics and one page of cached
+ * periods ({@code ?cursor=&limit=}), {@code GET /{period}} one period, {@code DELETE /{period}} drop
+ * a period's hash (the database is untouched).
+ */
+@Endpoint(id = "ordercache")
+public class OrderCacheEndpoint {
+
+	private static final int DEFAULT_LIMIT = 100;
+
+	private final OrderCacheService service;
+
+	/**
+	 * Creates the endpoint.
+	 * @param service the cache service it reports on
+	 */
+	public OrderCacheEndpoint(OrderCacheService service) {
+		this.service = service;
+	}
+
+	/**
+	 * Reports the counters and one page of cached periods.
+	 * @param cursor the cursor of the page, from the previous answer
+	 * @param limit about how many periods to list (default 100)
+	 * @return the report
+	 */
+	@ReadOperation
+	public CacheDescriptor cache(@Nullable String cursor, @Nullable Integer limit) {
+		PeriodPage page = this.service.cachedPeriods(cursor, (limit != null) ? limit : DEFAULT_LIMIT);
+		return new CacheDescriptor(this.service.statistics(), page);
+	}
+
+	/**
+	 * Reports one period.
+	 * @param period the period number
+	 * @return its statistics
+	 */
+	@ReadOperation
+	public PeriodStatistics period(@Selector String period) {
+		return this.service.statistics(period);
+	}
+
+	/**
+	 * Drops one period's hash.
+	 * @param period the period number
+	 * @return whether it held orders
+	 */
+	@DeleteOperation
+	public DroppedDescriptor drop(@Selector String period) {
+		return new DroppedDescriptor(period, this.service.deletePeriodOrders(period));
+	}
+
+	/**
+	 * The endpoint's report.
+	 * @param statistics the counters since startup, with hit rate
+	 * @param periods one page of cached periods
+	 */
+	public record CacheDescriptor(CacheStatistics statistics, PeriodPage periods) {
+
+		/**
+		 * The share of reads that were hits.
+		 * @return the hit rate
+		 */
+		public double hitRate() {
+			return this.statistics.hitRate();
+		}
+
+	}
+
+	/**
+	 * The answer to a drop.
+	 * @param period the period number
+	 * @param dropped whether the period held orders
+	 */
+	public record DroppedDescriptor(String period, boolean dropped) {
+	}
+
+}

@@ -1,0 +1,99 @@
+package io.fatamorgana.ordercache.actuate;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import io.fatamorgana.ordercache.CacheStatistics;
+import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
+import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * The order cache's meters. Counters read the engine's statistics; a timer per cache operation and
+ * outcome times every Redis round trip. Tags are bounded: never a period or an order number.
+ * <ul>
+ * <li>{@code ordercache.reads} (result = hit, miss)</li>
+ * <li>{@code ordercache.writes} (outcome = written, refused)</li>
+ * <li>{@code ordercache.evictions}, {@code ordercache.skipped}, {@code ordercache.failures}</li>
+ * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open} (gauges)</li>
+ * <li>{@code ordercache.redis.commands} (command, outcome = success, failure) timer</li>
+ * </ul>
+ */
+public final class OrderCacheMetrics implements MeterBinder {
+
+	private final OrderCacheEngine engine;
+
+	private final OrderHashStore store;
+
+	/**
+	 * Creates the meters' binder.
+	 * @param engine the engine whose statistics the meters read
+	 * @param store the store whose round trips are timed
+	 */
+	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store) {
+		this.engine = engine;
+		this.store = store;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		counter(registry, "ordercache.reads", "Reads of the order cache", CacheStatistics::hits, "result", "hit");
+		counter(registry, "ordercache.reads", "Reads of the order cache", CacheStatistics::misses, "result", "miss");
+		counter(registry, "ordercache.writes", "Orders written to Redis", CacheStatistics::writes, "outcome",
+				"written");
+		counter(registry, "ordercache.writes", "Orders Redis refused because its copy was newer or just evicted",
+				CacheStatistics::refused, "outcome", "refused");
+		counter(registry, "ordercache.evictions", "Orders and periods evicted", CacheStatistics::evictions);
+		counter(registry, "ordercache.skipped", "Invalid orders a batch skipped", CacheStatistics::skipped);
+		counter(registry, "ordercache.failures", "Cache operations that failed", CacheStatistics::failures);
+		Gauge.builder("ordercache.evictions.pending", this.engine, (engine) -> engine.statistics().pendingEvictions())
+			.description("Failed evictions waiting for Redis to answer again")
+			.register(registry);
+		Gauge.builder("ordercache.circuit.open", this.engine, (engine) -> engine.statistics().circuitOpen() ? 1 : 0)
+			.description("1 while cache calls skip Redis because it did not answer")
+			.register(registry);
+		if (this.store instanceof LettuceOrderHashStore lettuce) {
+			lettuce.setObserver(new Timers(registry));
+		}
+	}
+
+	private void counter(MeterRegistry registry, String name, String description,
+			ToDoubleFunction<CacheStatistics> value, String... tags) {
+		FunctionCounter.builder(name, this.engine, (engine) -> value.applyAsDouble(engine.statistics()))
+			.description(description)
+			.tags(tags)
+			.register(registry);
+	}
+
+	/** One timer per command and outcome, looked up without allocating on each round trip. */
+	private static final class Timers implements io.fatamorgana.ordercache.redis.RedisCommandObserver {
+
+		private final MeterRegistry registry;
+
+		private final ConcurrentMap<String, Timer> succeeded = new ConcurrentHashMap<>();
+
+		private final ConcurrentMap<String, Timer> failed = new ConcurrentHashMap<>();
+
+		Timers(MeterRegistry registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public void observe(String command, long nanos, boolean success) {
+			(success ? this.succeeded : this.failed).computeIfAbsent(command, (name) -> Timer
+				.builder("ordercache.redis.commands")
+				.description("Round trips of the order cache to Redis")
+				.tags("command", name, "outcome", success ? "success" : "failure")
+				.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}

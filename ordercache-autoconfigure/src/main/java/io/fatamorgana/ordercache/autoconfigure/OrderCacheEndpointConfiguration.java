@@ -1,0 +1,27 @@
+package io.fatamorgana.ordercache.autoconfigure;
+
+import io.fatamorgana.ordercache.OrderCacheService;
+import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The {@code ordercache} Actuator endpoint, when Actuator is on the classpath and the endpoint is
+ * enabled and exposed ({@code management.endpoints.web.exposure.include=ordercache}).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnAvailableEndpoint(OrderCacheEndpoint.class)
+class OrderCacheEndpointConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service) {
+		return new OrderCacheEndpoint(service);
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.fatamorgana.ordercache.autoconfigure;
+
+import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
+import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The order cache's Micrometer meters, when Micrometer is on the classpath; Spring Boot binds them to
+ * every registry.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnClass(MeterBinder.class)
+class OrderCacheMetricsConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store) {
+		return new OrderCacheMetrics(engine, store);
+	}
+
+}
