@@ -17,4 +17,12 @@ public class OrderCacheException extends RuntimeException {
 		super(message, cause);
 	}
 
+	/**
+	 * Creates an exception without an underlying failure.
+	 * @param message what went wrong, without order contents
+	 */
+	protected OrderCacheException(String message) {
+		super(message);
+	}
+
 }

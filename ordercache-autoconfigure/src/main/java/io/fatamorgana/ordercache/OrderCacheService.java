@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -66,12 +67,28 @@ public interface OrderCacheService {
 	BatchResult loadPeriod(String period, Supplier<? extends Collection<?>> loader);
 
 	/**
+	 * Streams every order cached for a period, one HSCAN page at a time, without ever holding the
+	 * whole period in memory: for periods too large for {@link #getOrdersByPeriod}. Close the
+	 * stream (try-with-resources) if you stop early. An order may appear twice if Redis resizes the
+	 * hash meanwhile; unreadable entries are left out and removed. A Redis failure while streaming
+	 * throws {@link OrderCacheException} from the stream's terminal operation.
+	 * @param period the period number
+	 * @param orderType the class to read each order as
+	 * @param <T> the order type
+	 * @return a lazy stream of the cached orders
+	 * @throws IllegalArgumentException if the period is invalid
+	 */
+	<T> Stream<T> streamOrdersByPeriod(String period, Class<T> orderType);
+
+	/**
 	 * Reads every order cached for a period (HGETALL), complete or not. Entries that cannot be read
-	 * are left out and removed from the hash.
+	 * are left out and removed from the hash. Periods larger than {@code ordercache.max-period-size}
+	 * are refused with {@link PeriodTooLargeException} before anything is transferred.
 	 * @param period the period number
 	 * @param orderType the class to read each order as
 	 * @param <T> the order type
 	 * @return the cached orders, empty when the period is not cached
+	 * @throws PeriodTooLargeException if the period is larger than the configured maximum
 	 * @throws OrderCacheException if Redis fails
 	 */
 	<T> List<T> getOrdersByPeriod(String period, Class<T> orderType);

@@ -1,9 +1,13 @@
 package io.fatamorgana.ordercache.actuate;
 
+import java.util.List;
+
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
+import io.fatamorgana.ordercache.warmup.WarmUpProgress;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -23,12 +27,16 @@ public class OrderCacheEndpoint {
 
 	private final OrderCacheService service;
 
+	private final @Nullable OrderCacheWarmUp warmUp;
+
 	/**
 	 * Creates the endpoint.
 	 * @param service the cache service it reports on
+	 * @param warmUp the warm-up whose progress it reports, or {@code null} when there is none
 	 */
-	public OrderCacheEndpoint(OrderCacheService service) {
+	public OrderCacheEndpoint(OrderCacheService service, @Nullable OrderCacheWarmUp warmUp) {
 		this.service = service;
+		this.warmUp = warmUp;
 	}
 
 	/**
@@ -40,7 +48,8 @@ public class OrderCacheEndpoint {
 	@ReadOperation
 	public CacheDescriptor cache(@Nullable String cursor, @Nullable Integer limit) {
 		PeriodPage page = this.service.cachedPeriods(cursor, (limit != null) ? limit : DEFAULT_LIMIT);
-		return new CacheDescriptor(this.service.statistics(), page);
+		return new CacheDescriptor(this.service.statistics(), page,
+				(this.warmUp != null) ? this.warmUp.progress() : List.of());
 	}
 
 	/**
@@ -67,8 +76,9 @@ public class OrderCacheEndpoint {
 	 * The endpoint's report.
 	 * @param statistics the counters since startup, with hit rate
 	 * @param periods one page of cached periods
+	 * @param warmUp the progress of the warm-up of each hot period
 	 */
-	public record CacheDescriptor(CacheStatistics statistics, PeriodPage periods) {
+	public record CacheDescriptor(CacheStatistics statistics, PeriodPage periods, List<WarmUpProgress> warmUp) {
 
 		/**
 		 * The share of reads that were hits.

@@ -9,11 +9,13 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The order cache's meters. Counters read the engine's statistics; a timer per cache operation and
@@ -22,7 +24,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code ordercache.reads} (result = hit, miss)</li>
  * <li>{@code ordercache.writes} (outcome = written, refused)</li>
  * <li>{@code ordercache.evictions}, {@code ordercache.skipped}, {@code ordercache.failures}</li>
- * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open} (gauges)</li>
+ * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open},
+ * {@code ordercache.warmup.orders} (gauges)</li>
  * <li>{@code ordercache.redis.commands} (command, outcome = success, failure) timer</li>
  * </ul>
  */
@@ -32,14 +35,18 @@ public final class OrderCacheMetrics implements MeterBinder {
 
 	private final OrderHashStore store;
 
+	private final @Nullable OrderCacheWarmUp warmUp;
+
 	/**
 	 * Creates the meters' binder.
 	 * @param engine the engine whose statistics the meters read
 	 * @param store the store whose round trips are timed
+	 * @param warmUp the warm-up whose progress is measured, or {@code null} when there is none
 	 */
-	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store) {
+	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, @Nullable OrderCacheWarmUp warmUp) {
 		this.engine = engine;
 		this.store = store;
+		this.warmUp = warmUp;
 	}
 
 	@Override
@@ -59,6 +66,11 @@ public final class OrderCacheMetrics implements MeterBinder {
 		Gauge.builder("ordercache.circuit.open", this.engine, (engine) -> engine.statistics().circuitOpen() ? 1 : 0)
 			.description("1 while cache calls skip Redis because it did not answer")
 			.register(registry);
+		if (this.warmUp != null) {
+			Gauge.builder("ordercache.warmup.orders", this.warmUp, OrderCacheWarmUp::written)
+				.description("Orders written by the warm-up of hot periods so far")
+				.register(registry);
+		}
 		if (this.store instanceof LettuceOrderHashStore lettuce) {
 			lettuce.setObserver(new Timers(registry));
 		}

@@ -52,7 +52,8 @@ import org.springframework.util.function.SingletonSupplier;
 @ConditionalOnBooleanProperty(name = "ordercache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OrderCacheProperties.class)
 @Import({ OrderCacheAutoConfiguration.AutoProxyRegistrar.class, OrderCacheMetricsConfiguration.class,
-		OrderCacheEndpointConfiguration.class, OrderCacheHealthConfiguration.class })
+		OrderCacheEndpointConfiguration.class, OrderCacheHealthConfiguration.class,
+		OrderCacheWarmUpConfiguration.class })
 public final class OrderCacheAutoConfiguration {
 
 	@Bean
@@ -111,7 +112,8 @@ public final class OrderCacheAutoConfiguration {
 			OrderCacheProperties properties) {
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
-				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity());
+				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
+				properties.getMaxPeriodSize());
 		return new OrderCacheEngine(store, codec, new OrderKeys(properties.getKeyPrefix()), identityResolver,
 				counters, failureLog, circuitBreaker, settings);
 	}

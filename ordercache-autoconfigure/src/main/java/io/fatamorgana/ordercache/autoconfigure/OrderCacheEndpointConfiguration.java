@@ -2,7 +2,9 @@ package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
+import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -20,8 +22,8 @@ class OrderCacheEndpointConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service) {
-		return new OrderCacheEndpoint(service);
+	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service, ObjectProvider<OrderCacheWarmUp> warmUp) {
+		return new OrderCacheEndpoint(service, warmUp.getIfAvailable());
 	}
 
 }

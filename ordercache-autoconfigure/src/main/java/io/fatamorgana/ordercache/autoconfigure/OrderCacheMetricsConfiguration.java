@@ -3,8 +3,10 @@ package io.fatamorgana.ordercache.autoconfigure;
 import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +22,9 @@ class OrderCacheMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store) {
-		return new OrderCacheMetrics(engine, store);
+	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store,
+			ObjectProvider<OrderCacheWarmUp> warmUp) {
+		return new OrderCacheMetrics(engine, store, warmUp.getIfAvailable());
 	}
 
 }

@@ -44,6 +44,13 @@ public class OrderCacheProperties implements InitializingBean {
 	private Duration failureLogInterval = Duration.ofSeconds(30);
 
 	/**
+	 * Most orders a whole-period read (getOrdersByPeriod, @CachedPeriod) transfers; larger periods
+	 * are refused (getOrdersByPeriod) or read from the database (@CachedPeriod); stream them with
+	 * streamOrdersByPeriod.
+	 */
+	private long maxPeriodSize = 50_000;
+
+	/**
 	 * Share of the TTL taken off at random on each write (0 to 0.5), so that periods written
 	 * together do not expire together.
 	 */
@@ -56,6 +63,8 @@ public class OrderCacheProperties implements InitializingBean {
 	private final Resilience resilience = new Resilience();
 
 	private final Health health = new Health();
+
+	private final WarmUp warmUp = new WarmUp();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -97,6 +106,14 @@ public class OrderCacheProperties implements InitializingBean {
 		this.failureLogInterval = failureLogInterval;
 	}
 
+	public long getMaxPeriodSize() {
+		return this.maxPeriodSize;
+	}
+
+	public void setMaxPeriodSize(long maxPeriodSize) {
+		this.maxPeriodSize = maxPeriodSize;
+	}
+
 	public double getTtlJitter() {
 		return this.ttlJitter;
 	}
@@ -121,6 +138,10 @@ public class OrderCacheProperties implements InitializingBean {
 		return this.health;
 	}
 
+	public WarmUp getWarmUp() {
+		return this.warmUp;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		try {
@@ -141,9 +162,21 @@ public class OrderCacheProperties implements InitializingBean {
 			throw new InvalidOrderCachePropertyException("ordercache.failure-log-interval", this.failureLogInterval,
 					"must not be negative");
 		}
+		if (this.maxPeriodSize < 1) {
+			throw new InvalidOrderCachePropertyException("ordercache.max-period-size", this.maxPeriodSize,
+					"must be at least 1");
+		}
 		if (!(this.ttlJitter >= 0 && this.ttlJitter <= 0.5)) {
 			throw new InvalidOrderCachePropertyException("ordercache.ttl-jitter", this.ttlJitter,
 					"must be between 0 and 0.5");
+		}
+		for (String period : this.warmUp.periods) {
+			try {
+				OrderKeys.requireValid("period number", period);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidOrderCachePropertyException("ordercache.warm-up.periods", period, ex.getMessage());
+			}
 		}
 		this.identity.validate();
 		this.consistency.validate();
@@ -369,6 +402,52 @@ public class OrderCacheProperties implements InitializingBean {
 
 		public void setDownWhenUnavailable(boolean downWhenUnavailable) {
 			this.downWhenUnavailable = downWhenUnavailable;
+		}
+
+	}
+
+	/**
+	 * Warm-up of hot periods at startup, from the application's OrderWarmUpSource bean.
+	 */
+	public static class WarmUp {
+
+		/**
+		 * Whether to warm up hot periods at startup when an OrderWarmUpSource bean exists.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Periods to warm up at startup; a HotPeriods bean may add more.
+		 */
+		private List<String> periods = new ArrayList<>();
+
+		/**
+		 * Whether the warm-up runs on a background thread, so that startup does not wait for it.
+		 */
+		private boolean background = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getPeriods() {
+			return this.periods;
+		}
+
+		public void setPeriods(List<String> periods) {
+			this.periods = periods;
+		}
+
+		public boolean isBackground() {
+			return this.background;
+		}
+
+		public void setBackground(boolean background) {
+			this.background = background;
 		}
 
 	}

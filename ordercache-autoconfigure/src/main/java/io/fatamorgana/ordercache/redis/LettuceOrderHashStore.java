@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
@@ -63,6 +64,10 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	private static final Script COUNT = new Script("count.lua");
 
 	private static final Script SUMMARY = new Script("period-stats.lua");
+
+	private static final Script ENTRIES = new Script("entries.lua");
+
+	private static final byte[] TOO_LARGE = bytes("!too-large");
 
 	private static final Script REPAIR = new Script("repair.lua");
 
@@ -135,24 +140,41 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public PeriodContent entries(String key) {
-		Map<byte[], byte[]> all = call("entries", true, (redis) -> redis.hgetall(bytes(key)));
-		Map<String, byte[]> orders = new LinkedHashMap<>(all.size());
+	public @Nullable PeriodContent entries(String key, long maxFields) {
+		List<byte[]> reply = script("entries", ENTRIES, ScriptOutputType.MULTI, true, key,
+				bytes(Long.toString(maxFields)));
+		if (reply.size() == 2 && Arrays.equals(reply.get(0), TOO_LARGE)) {
+			return null;
+		}
+		Map<String, byte[]> orders = new LinkedHashMap<>(reply.size() / 2);
 		byte[] epoch = null;
 		byte[] sequence = null;
 		boolean complete = false;
-		for (Map.Entry<byte[], byte[]> entry : all.entrySet()) {
-			byte[] field = entry.getKey();
+		for (int i = 0; i + 1 < reply.size(); i += 2) {
+			byte[] field = reply.get(i);
 			if (field.length > 0 && field[0] == '!') {
-				epoch = Arrays.equals(field, EPOCH) ? entry.getValue() : epoch;
-				sequence = Arrays.equals(field, SEQUENCE) ? entry.getValue() : sequence;
+				epoch = Arrays.equals(field, EPOCH) ? reply.get(i + 1) : epoch;
+				sequence = Arrays.equals(field, SEQUENCE) ? reply.get(i + 1) : sequence;
 				complete |= Arrays.equals(field, COMPLETE);
 			}
 			else {
-				orders.put(string(field), entry.getValue());
+				orders.put(string(field), reply.get(i + 1));
 			}
 		}
 		return new PeriodContent(orders, loadToken(epoch, sequence), complete);
+	}
+
+	@Override
+	public HashPage scanHash(String key, String cursor, int count) {
+		MapScanCursor<byte[], byte[]> page = call("hscan", true,
+				(redis) -> redis.hscan(bytes(key), ScanCursor.of(cursor), ScanArgs.Builder.limit(count)));
+		Map<String, byte[]> orders = new LinkedHashMap<>(page.getMap().size());
+		page.getMap().forEach((field, json) -> {
+			if (field.length == 0 || field[0] != '!') {
+				orders.put(string(field), json);
+			}
+		});
+		return new HashPage(orders, page.isFinished() ? null : page.getCursor());
 	}
 
 	@Override

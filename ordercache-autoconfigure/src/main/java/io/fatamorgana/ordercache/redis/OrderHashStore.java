@@ -33,11 +33,23 @@ public interface OrderHashStore {
 	String loadToken(String key);
 
 	/**
-	 * Reads a whole period (HGETALL).
+	 * Reads a whole period (HGETALL) unless it has more fields than a limit.
 	 * @param key the period's key
-	 * @return the orders, the load token and whether the period is complete
+	 * @param maxFields the most fields to read
+	 * @return the orders, the load token and whether the period is complete, or {@code null} when
+	 * the period has more than {@code maxFields} fields
 	 */
-	PeriodContent entries(String key);
+	@Nullable PeriodContent entries(String key, long maxFields);
+
+	/**
+	 * Reads one page of a period's orders (HSCAN), for streaming a period too large to read at once.
+	 * @param key the period's key
+	 * @param cursor {@code "0"} to start, else the previous page's cursor
+	 * @param count about how many orders to read
+	 * @return the orders of this page (bookkeeping fields left out) and the next cursor, {@code null}
+	 * at the end
+	 */
+	HashPage scanHash(String key, String cursor, int count);
 
 	/**
 	 * Counts the orders of a period.
@@ -155,6 +167,14 @@ public interface OrderHashStore {
 	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
 	 */
 	record PeriodContent(Map<String, byte[]> orders, String loadToken, boolean complete) {
+	}
+
+	/**
+	 * A page of a period's orders.
+	 * @param orders order number &rarr; JSON
+	 * @param nextCursor the cursor of the next page, or {@code null} at the end
+	 */
+	record HashPage(Map<String, byte[]> orders, @Nullable String nextCursor) {
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.fatamorgana.ordercache.BatchResult;
 import io.fatamorgana.ordercache.CacheStatistics;
@@ -58,6 +59,11 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 	@Override
 	public <T> List<T> getOrdersByPeriod(String period, Class<T> orderType) {
 		return this.engine.lookupPeriod(period, orderType, false).orders();
+	}
+
+	@Override
+	public <T> Stream<T> streamOrdersByPeriod(String period, Class<T> orderType) {
+		return this.engine.stream(period, orderType);
 	}
 
 	@Override

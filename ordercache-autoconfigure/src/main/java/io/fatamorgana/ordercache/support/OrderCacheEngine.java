@@ -1,14 +1,23 @@
 package io.fatamorgana.ordercache.support;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import io.fatamorgana.ordercache.BatchResult;
 import io.fatamorgana.ordercache.CacheStatistics;
@@ -17,6 +26,7 @@ import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.PeriodTooLargeException;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
@@ -145,7 +155,14 @@ public final class OrderCacheEngine {
 			return new PeriodLookup<>(List.of(), false, null);
 		}
 		OrderHashStore.PeriodContent content = redis(key, () -> "Could not read " + key,
-				() -> this.store.entries(key));
+				() -> this.store.entries(key, this.settings.maxPeriodSize()));
+		if (content == null) {
+			if (needComplete) {
+				this.counters.miss();
+				return new PeriodLookup<>(List.of(), false, null);
+			}
+			throw new PeriodTooLargeException(period, count(period), this.settings.maxPeriodSize());
+		}
 		List<T> orders = new ArrayList<>(content.orders().size());
 		boolean complete = content.complete();
 		for (Map.Entry<String, byte[]> entry : content.orders().entrySet()) {
@@ -164,6 +181,58 @@ public final class OrderCacheEngine {
 			this.counters.miss();
 		}
 		return new PeriodLookup<>(orders, complete, content.loadToken());
+	}
+
+	/**
+	 * Tells whether a period of this many orders may be read whole.
+	 * @param orders the number of orders
+	 * @return whether it is within {@code ordercache.max-period-size}
+	 */
+	public boolean fitsWholePeriodRead(int orders) {
+		return orders <= this.settings.maxPeriodSize();
+	}
+
+	/**
+	 * Streams a period page by page (HSCAN).
+	 * @param period the period number
+	 * @param type the class to read each order as
+	 * @param <T> the order type
+	 * @return a lazy stream
+	 */
+	public <T> Stream<T> stream(String period, Class<T> type) {
+		String key = this.keys.periodKey(period);
+		Assert.notNull(type, "orderType must not be null");
+		int pageSize = this.settings.batchChunkSize();
+		Spliterator<T> pages = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
+
+			private final Deque<T> buffer = new ArrayDeque<>();
+
+			private @Nullable String cursor = "0";
+
+			@Override
+			public boolean tryAdvance(Consumer<? super T> action) {
+				while (this.buffer.isEmpty() && this.cursor != null) {
+					String at = this.cursor;
+					OrderHashStore.HashPage page = redis(key, () -> "Could not stream " + key,
+							() -> OrderCacheEngine.this.store.scanHash(key, at, pageSize));
+					page.orders().forEach((field, json) -> {
+						T order = decode(key, field, json, type);
+						if (order != null) {
+							this.buffer.add(order);
+						}
+					});
+					this.cursor = page.nextCursor();
+				}
+				T next = this.buffer.poll();
+				if (next == null) {
+					return false;
+				}
+				action.accept(next);
+				return true;
+			}
+
+		};
+		return StreamSupport.stream(pages, false);
 	}
 
 	/**
@@ -312,22 +381,48 @@ public final class OrderCacheEngine {
 	 * @return what was cached and skipped
 	 */
 	public BatchResult writeLoadedPeriod(String period, Collection<?> orders, String loadToken) {
-		String key = this.keys.periodKey(period);
 		Assert.notNull(orders, "orders must not be null");
+		return writeLoadedPeriod(period, orders.iterator(), loadToken, (written) -> {
+		});
+	}
+
+	/**
+	 * Caches a whole period streamed from the database, chunk by chunk, and marks it complete with
+	 * the last chunk unless the period was dropped since the token was read or some of its orders
+	 * could not be cached. Never holds more than a chunk of the period.
+	 * @param period the period number
+	 * @param orders every order of the period
+	 * @param loadToken the token read before loading
+	 * @param progress told the number of orders written so far after each chunk
+	 * @return what was cached and skipped
+	 */
+	public BatchResult writeLoadedPeriod(String period, Iterator<?> orders, String loadToken, LongConsumer progress) {
+		String key = this.keys.periodKey(period);
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
-		Map<String, byte[]> encoded = encodeAll(orders, period, skipped).getOrDefault(key, Map.of());
-		List<Map<String, byte[]>> chunks = chunks(encoded);
 		int cached = 0;
-		for (int i = 0; i < chunks.size(); i++) {
-			Map<String, byte[]> chunk = chunks.get(i);
-			boolean last = i == chunks.size() - 1;
+		int index = 0;
+		boolean more = true;
+		while (more) {
+			List<Object> chunk = new ArrayList<>(this.settings.batchChunkSize());
+			while (chunk.size() < this.settings.batchChunkSize() && orders.hasNext()) {
+				chunk.add(orders.next());
+			}
+			more = orders.hasNext();
+			List<BatchResult.Skipped> chunkSkipped = new ArrayList<>();
+			Map<String, byte[]> encoded = encodeAll(chunk, period, chunkSkipped).getOrDefault(key, Map.of());
+			for (BatchResult.Skipped skip : chunkSkipped) {
+				skipped.add(new BatchResult.Skipped(index + skip.index(), skip.orderNo(), skip.reason()));
+			}
+			index += chunk.size();
+			boolean last = !more;
 			OrderHashStore.WriteResult result = redis(key,
-					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
-					() -> this.store.write(key, chunk, ttl(), loadToken, last && skipped.isEmpty()));
+					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
+					() -> this.store.write(key, encoded, ttl(), loadToken, last && skipped.isEmpty()));
 			if (!result.applied()) {
 				break;
 			}
 			cached += count(result);
+			progress.accept(cached);
 		}
 		return new BatchResult(cached, skipped);
 	}
@@ -583,9 +678,10 @@ public final class OrderCacheEngine {
 	 * epoch is kept
 	 * @param batchChunkSize the most orders one command writes
 	 * @param pendingEvictionCapacity how many failed evictions are remembered one by one
+	 * @param maxPeriodSize the most entries a whole-period read transfers
 	 */
 	public record Settings(Duration ttl, double ttlJitter, Duration tombstoneTtl, int batchChunkSize,
-			int pendingEvictionCapacity) {
+			int pendingEvictionCapacity, long maxPeriodSize) {
 	}
 
 }
