@@ -132,7 +132,8 @@ public interface OrderCacheService {
 	long getOrderCount(String period);
 
 	/**
-	 * Tells whether an order is cached (HEXISTS).
+	 * Tells whether an order is cached (HEXISTS) and would be served: an order whose eviction failed
+	 * and waits for replay is reported as not cached.
 	 * @param period the period number
 	 * @param orderNo the order number
 	 * @return whether the period's hash has the order

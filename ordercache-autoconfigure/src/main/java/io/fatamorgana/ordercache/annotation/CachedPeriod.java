@@ -15,7 +15,8 @@ import java.lang.annotation.Target;
  * period.
  * <p>
  * The method returns {@code List} of the order type. Inside a transaction the loaded period is
- * cached after commit. When Redis fails, the method runs and its result is returned. The order of
+ * cached after commit. An empty result is not cached (so that reads of periods that do not exist
+ * create no keys), and neither is one larger than {@code ordercache.max-period-size}. When Redis fails, the method runs and its result is returned. The order of
  * cached orders is not kept: sort the result if order matters.
  *
  * <pre class="code">

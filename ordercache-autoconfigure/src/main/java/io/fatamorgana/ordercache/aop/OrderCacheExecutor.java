@@ -127,7 +127,7 @@ public final class OrderCacheExecutor {
 		Loaded outcome = loadOnce(call);
 		Object result = outcome.result();
 		String loadToken = (lookup != null) ? lookup.loadToken() : null;
-		if (result instanceof Collection<?> loaded && loadToken != null && outcome.mine()
+		if (result instanceof Collection<?> loaded && !loaded.isEmpty() && loadToken != null && outcome.mine()
 				&& this.engine.fitsWholePeriodRead(loaded.size())) {
 			String loadedPeriod = period;
 			failOpen(operation, "caching the loaded period", () -> {

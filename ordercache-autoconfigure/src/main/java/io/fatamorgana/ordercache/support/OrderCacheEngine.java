@@ -294,7 +294,7 @@ public final class OrderCacheEngine {
 	public boolean exists(String period, String orderNo) {
 		String key = this.keys.periodKey(period);
 		String field = this.keys.orderNo(orderNo);
-		return redis(key, () -> "Could not look up order " + field + " in " + key,
+		return !this.pending.covers(key, field) && redis(key, () -> "Could not look up order " + field + " in " + key,
 				() -> this.store.exists(key, field));
 	}
 
