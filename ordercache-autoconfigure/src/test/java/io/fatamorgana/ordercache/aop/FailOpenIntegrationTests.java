@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * test starts, stops and restarts itself; the programmatic API reports the failure instead.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class,
-		properties = { "spring.data.redis.timeout=500ms", "ordercache.failure-log-interval=1h" })
+		properties = { "spring.data.redis.timeout=500ms", "ordercache.failure-log-interval=1h",
+				"ordercache.resilience.command-timeout=50ms" })
 @Import(AnnotatedOrders.class)
 @ExtendWith(OutputCaptureExtension.class)
 class FailOpenIntegrationTests {

@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = IntegrationTestApplication.class,
 		properties = { "ordercache.resilience.open-duration=300ms", "ordercache.resilience.maintenance-interval=50ms",
 				"spring.data.redis.timeout=2s", "spring.data.redis.connect-timeout=500ms",
-				"ordercache.consistency.tombstone-ttl=2s" })
+				"ordercache.consistency.tombstone-ttl=2s", "ordercache.resilience.command-timeout=50ms" })
 @Import(JdbcOrders.class)
 class FaultToleranceIntegrationTests {
 

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * -Dsurefire.failIfNoSpecifiedTests=false} and read the table it prints.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class,
-		properties = { "spring.data.redis.timeout=60s", "spring.autoconfigure.exclude="
+		properties = { "spring.data.redis.timeout=60s", "ordercache.resilience.command-timeout=50ms",
+				"spring.autoconfigure.exclude="
 				+ "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @Import(ResilienceLatencyHarness.InMemoryOrders.class)
 class ResilienceLatencyHarness {
