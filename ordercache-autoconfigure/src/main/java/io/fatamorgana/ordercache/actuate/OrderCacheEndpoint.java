@@ -48,7 +48,8 @@ public class OrderCacheEndpoint {
 	@ReadOperation
 	public CacheDescriptor cache(@Nullable String cursor, @Nullable Integer limit) {
 		PeriodPage page = this.service.cachedPeriods(cursor, (limit != null) ? limit : DEFAULT_LIMIT);
-		return new CacheDescriptor(this.service.statistics(), page,
+		CacheStatistics statistics = this.service.statistics();
+		return new CacheDescriptor(statistics, statistics.hitRate(), page,
 				(this.warmUp != null) ? this.warmUp.progress() : List.of());
 	}
 
@@ -74,20 +75,13 @@ public class OrderCacheEndpoint {
 
 	/**
 	 * The endpoint's report.
-	 * @param statistics the counters since startup, with hit rate
+	 * @param statistics the counters since startup
+	 * @param hitRate the share of reads that were hits
 	 * @param periods one page of cached periods
 	 * @param warmUp the progress of the warm-up of each hot period
 	 */
-	public record CacheDescriptor(CacheStatistics statistics, PeriodPage periods, List<WarmUpProgress> warmUp) {
-
-		/**
-		 * The share of reads that were hits.
-		 * @return the hit rate
-		 */
-		public double hitRate() {
-			return this.statistics.hitRate();
-		}
-
+	public record CacheDescriptor(CacheStatistics statistics, double hitRate, PeriodPage periods,
+			List<WarmUpProgress> warmUp) {
 	}
 
 	/**

@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-redis.mode=never", "spring.data.redis.timeout=500ms",
-				"spring.data.redis.connect-timeout=500ms", "sample.warm-up.periods=",
+				"spring.data.redis.connect-timeout=500ms", "ordercache.warm-up.periods=",
 				"ordercache.failure-log-interval=1m" })
 @Import(StatementCounter.Configuration.class)
 @DirtiesContext

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,13 @@ class OrderRepository {
 			.param(idempotencyKey)
 			.query(OrderRepository::order)
 			.optional();
+	}
+
+	Stream<Order> streamByPeriod(String period) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE period_number = ?")
+			.param(period)
+			.query(OrderRepository::order)
+			.stream();
 	}
 
 	List<Order> findByPeriod(String period) {

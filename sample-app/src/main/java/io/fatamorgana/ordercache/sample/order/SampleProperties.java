@@ -1,7 +1,6 @@
 package io.fatamorgana.ordercache.sample.order;
 
 import java.time.Duration;
-import java.util.List;
 
 import jakarta.validation.Valid;
 
@@ -12,20 +11,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The sample's own settings, under {@code sample}.
  *
- * @param warmUp which periods to load into the cache at startup
  * @param orders order defaults
  */
 @ConfigurationProperties("sample")
 @Validated
-record SampleProperties(@Valid @DefaultValue WarmUp warmUp, @Valid @DefaultValue Orders orders) {
-
-	/**
-	 * Warm-up of hot periods.
-	 *
-	 * @param periods periods whose orders are loaded from the database into the cache at startup
-	 */
-	record WarmUp(@DefaultValue List<@PeriodNumber String> periods) {
-	}
+record SampleProperties(@Valid @DefaultValue Orders orders) {
 
 	/**
 	 * Order defaults.
