@@ -6,6 +6,7 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.fatamorgana.ordercache.warmup.WarmUpProgress;
 import org.jspecify.annotations.Nullable;
@@ -16,8 +17,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The {@code ordercache} Actuator endpoint: {@code GET} the statistics and one page of cached
- * periods ({@code ?cursor=&limit=}), {@code GET /{period}} one period, {@code DELETE /{period}} drop
+ * The {@code ordercache} Actuator endpoint: {@code GET} the statistics, the number of cached periods
+ * and one page of them ({@code ?cursor=&limit=}), {@code GET /{period}} one period, {@code DELETE /{period}} drop
  * a period's hash (the database is untouched).
  */
 @Endpoint(id = "ordercache")
@@ -27,15 +28,21 @@ public class OrderCacheEndpoint {
 
 	private final OrderCacheService service;
 
+	private static final int COUNT_LIMIT = 10_000;
+
 	private final @Nullable OrderCacheWarmUp warmUp;
+
+	private final OrderCacheEngine engine;
 
 	/**
 	 * Creates the endpoint.
 	 * @param service the cache service it reports on
+	 * @param engine counts the cached periods
 	 * @param warmUp the warm-up whose progress it reports, or {@code null} when there is none
 	 */
-	public OrderCacheEndpoint(OrderCacheService service, @Nullable OrderCacheWarmUp warmUp) {
+	public OrderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine, @Nullable OrderCacheWarmUp warmUp) {
 		this.service = service;
+		this.engine = engine;
 		this.warmUp = warmUp;
 	}
 
@@ -49,7 +56,7 @@ public class OrderCacheEndpoint {
 	public CacheDescriptor cache(@Nullable String cursor, @Nullable Integer limit) {
 		PeriodPage page = this.service.cachedPeriods(cursor, (limit != null) ? limit : DEFAULT_LIMIT);
 		CacheStatistics statistics = this.service.statistics();
-		return new CacheDescriptor(statistics, statistics.hitRate(), page,
+		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.countPeriods(COUNT_LIMIT), page,
 				(this.warmUp != null) ? this.warmUp.progress() : List.of());
 	}
 
@@ -77,11 +84,12 @@ public class OrderCacheEndpoint {
 	 * The endpoint's report.
 	 * @param statistics the counters since startup
 	 * @param hitRate the share of reads that were hits
+	 * @param cachedPeriods how many periods have a hash, counted by SCAN up to 10,000
 	 * @param periods one page of cached periods
 	 * @param warmUp the progress of the warm-up of each hot period
 	 */
-	public record CacheDescriptor(CacheStatistics statistics, double hitRate, PeriodPage periods,
-			List<WarmUpProgress> warmUp) {
+	public record CacheDescriptor(CacheStatistics statistics, double hitRate, OrderCacheEngine.PeriodCount cachedPeriods,
+			PeriodPage periods, List<WarmUpProgress> warmUp) {
 	}
 
 	/**

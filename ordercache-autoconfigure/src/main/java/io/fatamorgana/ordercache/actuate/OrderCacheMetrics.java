@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code ordercache.evictions}, {@code ordercache.skipped}, {@code ordercache.failures}</li>
  * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open},
  * {@code ordercache.warmup.orders} (gauges)</li>
- * <li>{@code ordercache.redis.commands} (command, outcome = success, failure) timer</li>
+ * <li>{@code ordercache.redis.commands} (command, outcome = success: Redis answered, failure: it
+ * timed out or the connection failed) timer</li>
  * </ul>
  */
 public final class OrderCacheMetrics implements MeterBinder {

@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
+import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,8 +23,9 @@ class OrderCacheEndpointConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service, ObjectProvider<OrderCacheWarmUp> warmUp) {
-		return new OrderCacheEndpoint(service, warmUp.getIfAvailable());
+	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine,
+			ObjectProvider<OrderCacheWarmUp> warmUp) {
+		return new OrderCacheEndpoint(service, engine, warmUp.getIfAvailable());
 	}
 
 }

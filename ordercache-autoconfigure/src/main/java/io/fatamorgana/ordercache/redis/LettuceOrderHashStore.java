@@ -357,6 +357,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			if (ex.getCause() instanceof RedisCommandExecutionException) {
 				// Redis answered, with an error about the data (WRONGTYPE, NOSCRIPT): it is available.
 				this.circuitBreaker.succeeded();
+				success = true;
 			}
 			else {
 				this.circuitBreaker.failed();

@@ -15,7 +15,8 @@ public interface RedisCommandObserver {
 	 * Records one round trip.
 	 * @param command the cache operation, such as {@code get} or {@code write}
 	 * @param nanos how long it took, in nanoseconds
-	 * @param success whether Redis answered without error
+	 * @param success whether Redis answered (an error reply such as WRONGTYPE is an answer); {@code false}
+	 * when it timed out, the connection failed or the call was skipped
 	 */
 	void observe(String command, long nanos, boolean success);
 

@@ -256,6 +256,23 @@ public final class OrderCacheEngine {
 	}
 
 	/**
+	 * Counts the cached periods with SCAN, stopping at a limit.
+	 * @param limit the most periods to count
+	 * @return how many were found, and whether that is all of them
+	 */
+	public PeriodCount countPeriods(int limit) {
+		long counted = 0;
+		String cursor = null;
+		do {
+			PeriodPage page = cachedPeriods(cursor, Math.min(1_000, limit));
+			counted += page.periods().size();
+			cursor = page.nextCursor();
+		}
+		while (cursor != null && counted < limit);
+		return new PeriodCount(counted, cursor == null);
+	}
+
+	/**
 	 * Describes what the cache holds for a period.
 	 * @param period the period number
 	 * @return its statistics
@@ -668,6 +685,14 @@ public final class OrderCacheEngine {
 	 * @param <T> the order type
 	 */
 	public record PeriodLookup<T>(List<T> orders, boolean complete, @Nullable String loadToken) {
+	}
+
+	/**
+	 * A count of cached periods.
+	 * @param count the periods counted
+	 * @param exact whether every period was counted, {@code false} when the limit stopped the scan
+	 */
+	public record PeriodCount(long count, boolean exact) {
 	}
 
 	/**

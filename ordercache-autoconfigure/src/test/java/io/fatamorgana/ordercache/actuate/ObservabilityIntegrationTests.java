@@ -103,6 +103,8 @@ class ObservabilityIntegrationTests {
 		assertThat(report.statistics().hits()).isPositive();
 		assertThat(report.hitRate()).isBetween(0.0, 1.0);
 		assertThat(report.periods().periods()).contains("dropped");
+		assertThat(report.cachedPeriods().exact()).isTrue();
+		assertThat(report.cachedPeriods().count()).isEqualTo(this.service.cachedPeriods(null, 10_000).periods().size());
 		assertThat(this.endpoint.drop("dropped")).isEqualTo(new OrderCacheEndpoint.DroppedDescriptor("dropped", true));
 		assertThat(this.service.getOrderCount("dropped")).isZero();
 	}

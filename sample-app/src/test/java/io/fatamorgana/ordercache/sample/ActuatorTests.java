@@ -47,6 +47,8 @@ class ActuatorTests {
 		JsonNode report = http.get("/actuator/ordercache").json();
 		assertThat(report.get("statistics").get("hits").asLong()).isPositive();
 		assertThat(report.get("hit_rate").asDouble()).isPositive();
+		assertThat(report.get("cached_periods").get("count").asLong()).isPositive();
+		assertThat(report.get("cached_periods").get("exact").asBoolean()).isTrue();
 		assertThat(report.get("periods").get("periods").valueStream().map(JsonNode::asString))
 			.contains("20241201_001");
 		assertThat(report.get("warm_up").get(0).get("period").asString()).isEqualTo("20241201_001");
