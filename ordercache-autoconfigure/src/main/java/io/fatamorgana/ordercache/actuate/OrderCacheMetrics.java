@@ -8,6 +8,7 @@ import java.util.function.ToDoubleFunction;
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  * <li>{@code ordercache.reads} (result = hit, miss)</li>
  * <li>{@code ordercache.writes} (outcome = written, refused)</li>
- * <li>{@code ordercache.evictions}, {@code ordercache.skipped}, {@code ordercache.failures}</li>
+ * <li>{@code ordercache.evictions}, {@code ordercache.skipped}</li>
+ * <li>{@code ordercache.failures} (cause = redis, skipped, unreadable, invalid)</li>
  * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open},
  * {@code ordercache.warmup.orders} (gauges)</li>
  * <li>{@code ordercache.redis.commands} (command, outcome = success: Redis answered, failure: it
@@ -36,17 +38,22 @@ public final class OrderCacheMetrics implements MeterBinder {
 
 	private final OrderHashStore store;
 
+	private final OrderCacheCounters counters;
+
 	private final @Nullable OrderCacheWarmUp warmUp;
 
 	/**
 	 * Creates the meters' binder.
 	 * @param engine the engine whose statistics the meters read
 	 * @param store the store whose round trips are timed
+	 * @param counters the counters of failures by cause
 	 * @param warmUp the warm-up whose progress is measured, or {@code null} when there is none
 	 */
-	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, @Nullable OrderCacheWarmUp warmUp) {
+	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, OrderCacheCounters counters,
+			@Nullable OrderCacheWarmUp warmUp) {
 		this.engine = engine;
 		this.store = store;
+		this.counters = counters;
 		this.warmUp = warmUp;
 	}
 
@@ -60,7 +67,12 @@ public final class OrderCacheMetrics implements MeterBinder {
 				CacheStatistics::refused, "outcome", "refused");
 		counter(registry, "ordercache.evictions", "Orders and periods evicted", CacheStatistics::evictions);
 		counter(registry, "ordercache.skipped", "Invalid orders a batch skipped", CacheStatistics::skipped);
-		counter(registry, "ordercache.failures", "Cache operations that failed", CacheStatistics::failures);
+		for (OrderCacheCounters.Failure cause : OrderCacheCounters.Failure.values()) {
+			FunctionCounter.builder("ordercache.failures", this.counters, (counters) -> counters.failures(cause))
+				.description("Cache operations that failed, by cause")
+				.tags("cause", cause.tag())
+				.register(registry);
+		}
 		Gauge.builder("ordercache.evictions.pending", this.engine, (engine) -> engine.statistics().pendingEvictions())
 			.description("Failed evictions waiting for Redis to answer again")
 			.register(registry);

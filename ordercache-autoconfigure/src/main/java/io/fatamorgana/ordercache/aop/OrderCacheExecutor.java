@@ -250,7 +250,7 @@ public final class OrderCacheExecutor {
 
 	private void failed(OrderCacheOperation operation, String what, RuntimeException failure) {
 		if (!(failure instanceof OrderCacheException)) {
-			this.counters.failed();
+			this.counters.failed(OrderCacheCounters.Failure.INVALID);
 		}
 		this.failureLog.warn(operation.description(), what + " (the method's result is unaffected)", failure);
 	}

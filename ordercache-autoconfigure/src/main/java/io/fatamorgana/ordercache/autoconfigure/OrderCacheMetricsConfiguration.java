@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -22,9 +23,9 @@ class OrderCacheMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store,
+	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, OrderCacheCounters counters,
 			ObjectProvider<OrderCacheWarmUp> warmUp) {
-		return new OrderCacheMetrics(engine, store, warmUp.getIfAvailable());
+		return new OrderCacheMetrics(engine, store, counters, warmUp.getIfAvailable());
 	}
 
 }

@@ -1,5 +1,8 @@
 package io.fatamorgana.ordercache.support;
 
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.fatamorgana.ordercache.CacheStatistics;
@@ -23,7 +26,14 @@ public final class OrderCacheCounters {
 
 	private final LongAdder skipped = new LongAdder();
 
-	private final LongAdder failures = new LongAdder();
+	private final Map<Failure, LongAdder> failures = new EnumMap<>(Failure.class);
+
+	/** Creates counters at zero. */
+	public OrderCacheCounters() {
+		for (Failure failure : Failure.values()) {
+			this.failures.put(failure, new LongAdder());
+		}
+	}
 
 	/** Counts a read answered from Redis. */
 	public void hit() {
@@ -64,9 +74,46 @@ public final class OrderCacheCounters {
 		this.skipped.add(count);
 	}
 
-	/** Counts a failed cache operation. */
-	public void failed() {
-		this.failures.increment();
+	/**
+	 * Counts a failed cache operation.
+	 * @param cause what kind of failure it was
+	 */
+	public void failed(Failure cause) {
+		this.failures.get(cause).increment();
+	}
+
+	/**
+	 * Reads the failures of one kind.
+	 * @param cause the kind
+	 * @return how many there were
+	 */
+	public long failures(Failure cause) {
+		return this.failures.get(cause).sum();
+	}
+
+	/** What kind of failure a failed cache operation had. */
+	public enum Failure {
+
+		/** Redis did not answer in time, the connection failed, or it answered with an error. */
+		REDIS,
+
+		/** Redis was not called because the circuit was open. */
+		SKIPPED,
+
+		/** An entry could not be read as an order, or a key held something other than a hash. */
+		UNREADABLE,
+
+		/** An annotated method's call gave an invalid key or an expression failed on its data. */
+		INVALID;
+
+		/**
+		 * The tag value of this kind.
+		 * @return the lower-case name
+		 */
+		public String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
 	}
 
 	/**
@@ -77,7 +124,8 @@ public final class OrderCacheCounters {
 	 */
 	public CacheStatistics snapshot(long pendingEvictions, boolean circuitOpen) {
 		return new CacheStatistics(this.hits.sum(), this.misses.sum(), this.writes.sum(), this.refused.sum(),
-				this.evictions.sum(), this.skipped.sum(), this.failures.sum(), pendingEvictions, circuitOpen);
+				this.evictions.sum(), this.skipped.sum(),
+				this.failures.values().stream().mapToLong(LongAdder::sum).sum(), pendingEvictions, circuitOpen);
 	}
 
 }

@@ -29,6 +29,7 @@ import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.PeriodTooLargeException;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.key.OrderKeys;
+import io.fatamorgana.ordercache.redis.CacheUnavailableException;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.apache.commons.logging.Log;
@@ -517,7 +518,7 @@ public final class OrderCacheEngine {
 			}
 		}
 		catch (DataAccessException ex) {
-			this.counters.failed();
+			this.counters.failed(failure(ex));
 			this.failureLog.warn("replay", "replaying evictions (" + this.pending.size() + " still pending)", ex);
 		}
 		if (replayed > 0) {
@@ -616,7 +617,7 @@ public final class OrderCacheEngine {
 			return this.codec.decode(json, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
-			this.counters.failed();
+			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
 			this.failureLog.warn("read", "removing unreadable order " + field + " in " + key, ex);
 			try {
 				this.store.deleteIfEquals(key, field, json);
@@ -642,7 +643,7 @@ public final class OrderCacheEngine {
 					ex = retryFailure;
 				}
 			}
-			this.counters.failed();
+			this.counters.failed(failure(ex));
 			throw new OrderCacheException(description.get(), ex);
 		}
 	}
@@ -651,7 +652,7 @@ public final class OrderCacheEngine {
 		try {
 			boolean repaired = this.store.repair(key);
 			if (repaired) {
-				this.counters.failed();
+				this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
 				this.failureLog.warn("repair", "removed " + key + ", which held something other than a hash",
 						new IllegalStateException("WRONGTYPE"));
 			}
@@ -660,6 +661,11 @@ public final class OrderCacheEngine {
 		catch (DataAccessException ex) {
 			return false;
 		}
+	}
+
+	private static OrderCacheCounters.Failure failure(DataAccessException ex) {
+		return (ex instanceof CacheUnavailableException) ? OrderCacheCounters.Failure.SKIPPED
+				: OrderCacheCounters.Failure.REDIS;
 	}
 
 	private static boolean isWrongType(DataAccessException ex) {

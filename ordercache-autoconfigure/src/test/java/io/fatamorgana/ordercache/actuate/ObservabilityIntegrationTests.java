@@ -121,6 +121,8 @@ class ObservabilityIntegrationTests {
 		assertThat(this.registry.get("ordercache.redis.commands").tag("command", "get").tag("outcome", "success")
 			.timer().count()).isPositive();
 		assertThat(this.registry.get("ordercache.circuit.open").gauge().value()).isZero();
+		assertThat(this.registry.get("ordercache.failures").tag("cause", "skipped").functionCounter().count()).isZero();
+		assertThat(this.registry.find("ordercache.failures").functionCounters()).hasSize(4);
 		assertThat(this.registry.get("ordercache.evictions.pending").gauge().value()).isZero();
 		assertThat(this.registry.getMeters()).filteredOn((meter) -> meter.getId().getName().startsWith("ordercache"))
 			.allSatisfy((meter) -> assertThat(meter.getId().getTags())
