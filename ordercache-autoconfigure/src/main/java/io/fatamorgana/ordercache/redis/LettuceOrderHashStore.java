@@ -244,7 +244,10 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			if (connection instanceof RedisClusterConnection cluster) {
 				for (RedisClusterNode node : cluster.clusterGetNodes()) {
-					if (node.isMaster()) {
+					if (node.isMaster() && node.getSlotRange().getSlots().size() > 0
+							&& !node.getFlags().contains(RedisClusterNode.Flag.FAIL)
+							&& !node.getFlags().contains(RedisClusterNode.Flag.PFAIL)
+							&& !node.getFlags().contains(RedisClusterNode.Flag.NOADDR)) {
 						scan(cluster.scan(node, options), action);
 					}
 				}
@@ -264,18 +267,23 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	@Override
 	public KeyPage scanPage(String prefix, @Nullable String cursor, int count) {
 		ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(Math.max(count, 10));
-		String[] position = ((cursor != null) ? cursor : "0:0").split(":", 2);
-		if (position.length != 2 || !position[0].matches("\\d+") || !position[1].matches("\\d+")) {
+		String[] position = ((cursor != null) ? cursor : ":0").split(":", 2);
+		if (position.length != 2 || !position[0].matches("[0-9a-f]*") || !position[1].matches("\\d+")) {
 			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
 		}
 		return guarded("scan", (redis) -> {
-			List<RedisClusterAsyncCommands<byte[], byte[]>> nodes = primaries(redis);
+			List<Primary> primaries = primaries(redis);
+			// The cursor names the node by id, so a topology change between pages skips no node.
+			int node = 0;
+			while (node < primaries.size() && primaries.get(node).id().compareTo(position[0]) < 0) {
+				node++;
+			}
+			String nodeCursor = (node < primaries.size() && primaries.get(node).id().equals(position[0]))
+					? position[1] : "0";
 			List<String> keys = new ArrayList<>();
-			int node = Integer.parseInt(position[0]);
-			String nodeCursor = position[1];
-			while (node < nodes.size() && keys.size() < count) {
+			while (node < primaries.size() && keys.size() < count) {
 				KeyScanCursor<byte[]> page = LettuceFutures.awaitOrCancel(
-						nodes.get(node).scan(ScanCursor.of(nodeCursor), args), this.bulkTimeoutNanos,
+						primaries.get(node).commands().scan(ScanCursor.of(nodeCursor), args), this.bulkTimeoutNanos,
 						TimeUnit.NANOSECONDS);
 				page.getKeys().forEach((key) -> keys.add(string(key)));
 				if (page.isFinished()) {
@@ -286,22 +294,36 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 					nodeCursor = page.getCursor();
 				}
 			}
-			String next = (node < nodes.size()) ? node + ":" + nodeCursor : null;
+			String next = (node < primaries.size()) ? primaries.get(node).id() + ":" + nodeCursor : null;
 			return new KeyPage(keys, next);
 		});
 	}
 
-	private static List<RedisClusterAsyncCommands<byte[], byte[]>> primaries(
-			RedisClusterAsyncCommands<byte[], byte[]> redis) {
+	/**
+	 * The primaries that serve slots now, sorted by node id: a failed primary stays in the
+	 * cluster's node table (flagged, without slots) until it is forgotten, and must not be scanned.
+	 */
+	private static List<Primary> primaries(RedisClusterAsyncCommands<byte[], byte[]> redis) {
 		if (redis instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
 			return cluster.getStatefulConnection().getPartitions().stream()
-				.filter((node) -> node.getRole().isUpstream())
+				.filter(LettuceOrderHashStore::servesSlots)
 				.map(io.lettuce.core.cluster.models.partitions.RedisClusterNode::getNodeId)
 				.sorted()
-				.map(cluster::getConnection)
+				.map((id) -> new Primary(id, cluster.getConnection(id)))
 				.toList();
 		}
-		return List.of(redis);
+		return List.of(new Primary("", redis));
+	}
+
+	private static boolean servesSlots(io.lettuce.core.cluster.models.partitions.RedisClusterNode node) {
+		return node.getRole().isUpstream() && !node.getSlots().isEmpty()
+				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.FAIL)
+				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.NOADDR);
+	}
+
+	/** A primary to scan: its node id (empty outside a Cluster) and its commands. */
+	private record Primary(String id, RedisClusterAsyncCommands<byte[], byte[]> commands) {
 	}
 
 	@Override

@@ -1,0 +1,171 @@
+package io.fatamorgana.ordercache.cluster;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import io.fatamorgana.ordercache.IntegrationTestApplication;
+import io.fatamorgana.ordercache.OrderCacheService;
+import io.fatamorgana.ordercache.PeriodPage;
+import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.TestOrder;
+import io.fatamorgana.ordercache.aop.JdbcOrders;
+import io.fatamorgana.ordercache.test.RedisClusterProcesses;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The same as {@link AclIntegrationTests} on a Redis Cluster: the cache user, defined on every
+ * node, needs the standalone rule plus what Lettuce reads the cluster topology with, and nothing is
+ * denied on any node ({@code ACL LOG}).
+ */
+@SpringBootTest(classes = IntegrationTestApplication.class, properties = "ordercache.batch-chunk-size=100")
+@Import(JdbcOrders.class)
+@DirtiesContext
+class AclClusterIntegrationTests {
+
+	static final String PREFIX = AclIntegrationTests.PREFIX;
+
+	/** The commands the cache user needs on a cluster, as documented in {@code docs/scale-out.md}. */
+	static final List<String> COMMANDS = Stream
+		.concat(Stream.of("cluster|nodes", "cluster|myid", "info", "client|setname"),
+				AclIntegrationTests.COMMANDS.stream())
+		.toList();
+
+	static List<String> allowed = COMMANDS;
+
+	static RedisClusterProcesses cluster;
+
+	static RedisClusterClient adminClient;
+
+	static RedisAdvancedClusterCommands<String, String> admin;
+
+	@BeforeAll
+	static void startClusterWithACacheUser() {
+		cluster = RedisClusterProcesses.startOrSkip();
+		adminClient = RedisClusterClient
+			.create(cluster.nodes().stream().map((node) -> RedisURI.create("redis://" + node)).toList());
+		admin = adminClient.connect().sync();
+		for (String node : cluster.nodes()) {
+			RedisCommands<String, String> commands = cluster.commands(node);
+			allowed = AclIntegrationTests.createCacheUser(commands, COMMANDS);
+			commands.aclLogReset();
+			commands.configResetstat();
+		}
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (adminClient != null) {
+			adminClient.shutdown();
+		}
+		if (cluster != null) {
+			cluster.close();
+		}
+	}
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.cluster.nodes", () -> cluster.nodesProperty());
+		registry.add("spring.data.redis.username", () -> "cache");
+		registry.add("spring.data.redis.password", () -> "s3cret");
+		registry.add("ordercache.key-prefix", () -> PREFIX);
+	}
+
+	@Autowired
+	OrderCacheService service;
+
+	@Autowired
+	JdbcOrders orders;
+
+	@Autowired
+	Map<String, HealthIndicator> healthIndicators;
+
+	@Test
+	void everyOperationWorksAsTheCacheUserWithNothingDeniedAndEveryAllowedCommandUsed() {
+		String period = "20241201_001";
+		TestOrder order = TestOrder.of(period, "O1");
+		this.service.cacheOrder(order);
+		assertThat(this.service.getOrder(period, "O1", TestOrder.class)).isPresent();
+		assertThat(this.service.isOrderCached(period, "O1")).isTrue();
+		assertThat(this.service.batchCacheOrders(
+				IntStream.range(0, 150).mapToObj((i) -> TestOrder.of(period, "B" + i)).toList()).cached())
+			.isEqualTo(150);
+		assertThat(this.service.getOrderCount(period)).isEqualTo(151);
+		assertThat(this.service.getOrdersByPeriod(period, TestOrder.class)).hasSize(151);
+		try (Stream<TestOrder> stream = this.service.streamOrdersByPeriod(period, TestOrder.class)) {
+			assertThat(stream.count()).isEqualTo(151);
+		}
+		PeriodStatistics statistics = this.service.statistics(period);
+		assertThat(statistics.orders()).isEqualTo(151);
+		assertThat(statistics.memoryBytes()).as("MEMORY USAGE allowed").isPositive();
+		assertThat(this.service.deleteOrder(period, "O1")).isTrue();
+		this.service.cacheOrder(order);
+		assertThat(this.service.isOrderCached(period, "O1")).as("refused by the tombstone").isFalse();
+		assertThat(this.service.loadPeriod("20241201_002",
+				() -> List.of(TestOrder.of("20241201_002", "L1"), TestOrder.of("20241201_002", "L2"))).cached())
+			.isEqualTo(2);
+		assertThat(this.service.getCompletePeriod("20241201_002", TestOrder.class)).get().asList().hasSize(2);
+		PeriodPage page = this.service.cachedPeriods(null, 100);
+		assertThat(page.periods()).contains(period, "20241201_002");
+		assertThat(this.service.deletePeriodOrders("20241201_002")).isTrue();
+
+		assertThat(this.service.statistics().failures()).as("cache failures").isZero();
+		admin.hsetnx(PREFIX + period, "BROKEN", "not json");
+		assertThat(this.service.getOrder(period, "BROKEN", TestOrder.class)).as("unreadable entry").isEmpty();
+		admin.set(PREFIX + "20241201_003", "a string where a hash belongs");
+		assertThat(this.service.getOrder("20241201_003", "X", TestOrder.class)).as("foreign key type").isEmpty();
+
+		this.orders.create("20241201_004", "A1");
+		this.orders.update("20241201_004", "A1", "paid");
+		assertThat(this.orders.find("20241201_004", "A1")).isPresent();
+		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
+		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
+		this.orders.delete("20241201_004", "A1");
+		this.orders.dropPeriodCache("20241201_004");
+		assertThat(this.healthIndicators.get("orderCacheHealthIndicator").health(true).getStatus())
+			.isEqualTo(Status.UP);
+
+		for (String node : cluster.nodes()) {
+			assertThat(cluster.commands(node).aclLog()).as("commands or keys denied to the cache user on " + node)
+				.isEmpty();
+		}
+		Map<String, Long> used = commandStats();
+		assertThat(allowed).as("allowed commands the cache used (commandstats %s)", used)
+			.allMatch((command) -> used.getOrDefault(command, 0L) > 0 || used.getOrDefault(command.split("\\|")[0], 0L) > 0);
+		assertThat(admin.hexists(PREFIX + "20241201_003", "X")).isFalse();
+	}
+
+	private static Map<String, Long> commandStats() {
+		Map<String, Long> calls = new TreeMap<>();
+		for (String node : cluster.nodes()) {
+			for (String line : cluster.commands(node).info("commandstats").split("\r?\n")) {
+				if (line.startsWith("cmdstat_")) {
+					String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+					String count = line.substring(line.indexOf("calls=") + 6).split(",")[0];
+					calls.merge(name.toLowerCase(), Long.parseLong(count), Long::sum);
+				}
+			}
+		}
+		return calls;
+	}
+
+}
