@@ -141,7 +141,7 @@ class RandomizedConsistencyTests {
 				cached++;
 				JdbcOrders.Row row = committed.get(period + "/" + field.getKey());
 				assertThat(row).as("seed %d: %s/%s is cached but was deleted", seed, period, field.getKey()).isNotNull();
-				JdbcOrders.Row stored = json.readValue(field.getValue(), StoredRow.class).toRow();
+				JdbcOrders.Row stored = json.readValue(field.getValue(), OrderLoad.StoredRow.class).toRow();
 				assertThat(stored).as("seed %d: cached %s/%s", seed, period, field.getKey()).isEqualTo(row);
 			}
 			if (this.service.isPeriodComplete(period)) {
@@ -157,15 +157,6 @@ class RandomizedConsistencyTests {
 		System.out.println("RandomizedConsistencyTests: " + committed.size() + " committed orders, " + cached
 				+ " cached, statistics " + this.service.statistics());
 		assertThat(cached).as("the test exercised the cache").isPositive();
-	}
-
-	/** An order as stored, in snake case. */
-	record StoredRow(String period_number, String order_no, String status, long version) {
-
-		JdbcOrders.Row toRow() {
-			return new JdbcOrders.Row(this.period_number, this.order_no, this.status, this.version);
-		}
-
 	}
 
 }

@@ -16,6 +16,7 @@ import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
+import io.fatamorgana.ordercache.aop.OrderLoad;
 import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.fatamorgana.ordercache.test.TestRedis;
 import io.lettuce.core.RedisURI;
@@ -262,7 +263,7 @@ class ClusterIntegrationTests {
 	private JdbcOrders.Row stored(String key, String orderNo) {
 		String json = this.redis().hget(key, orderNo);
 		assertThat(json).as("cached " + key + "/" + orderNo).isNotNull();
-		return JsonMapper.builder().build().readValue(json, StoredRow.class).toRow();
+		return JsonMapper.builder().build().readValue(json, OrderLoad.StoredRow.class).toRow();
 	}
 
 	private static String period(TestInfo test) {

@@ -3,31 +3,20 @@ package io.fatamorgana.ordercache.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
+import io.fatamorgana.ordercache.aop.OrderLoad;
 import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -83,12 +72,6 @@ class ClusterPrimaryKillTests {
 	@Autowired
 	OrderCacheService service;
 
-	private final AtomicBoolean running = new AtomicBoolean(true);
-
-	private final AtomicInteger businessCalls = new AtomicInteger();
-
-	private final AtomicReference<Throwable> businessFailure = new AtomicReference<>();
-
 	@Test
 	void killedPrimaryUnderLoad() throws Exception {
 		for (String period : PERIODS) {
@@ -97,47 +80,28 @@ class ClusterPrimaryKillTests {
 			}
 			this.orders.findPeriod(period);
 		}
-		ExecutorService load = Executors.newFixedThreadPool(4);
-		List<Future<?>> workers = new ArrayList<>();
-		long seed = System.nanoTime();
-		System.out.println("ClusterPrimaryKillTests load seed: " + seed);
+		OrderLoad load = OrderLoad.start(this.orders, PERIODS, "ClusterPrimaryKillTests");
+		int calls;
 		try {
-			for (int t = 0; t < 4; t++) {
-				Random random = new Random(seed + t);
-				workers.add(load.submit(() -> {
-					while (this.running.get()) {
-						try {
-							step(random);
-							this.businessCalls.incrementAndGet();
-						}
-						catch (Throwable ex) {
-							this.businessFailure.compareAndSet(null, ex);
-						}
-					}
-				}));
-			}
-			awaitCalls(300);
+			load.awaitCalls(300);
 			String key = PREFIX + PERIODS.get(0);
 			String killed = cluster.primaryFor(key);
 			String promoted = cluster.killPrimary(key);
 			System.out.println("ClusterPrimaryKillTests: killed " + killed + ", promoted " + promoted);
-			awaitCalls(300);
+			load.awaitCalls(300);
 			await("the cache reaches the promoted primary").atMost(Duration.ofMinutes(1))
 				.ignoreExceptions()
 				.until(() -> this.service.getOrderCount(PERIODS.get(0)) >= 0);
-			awaitCalls(300);
+			load.awaitCalls(300);
 		}
 		finally {
-			this.running.set(false);
-			load.shutdown();
+			calls = load.stop();
 		}
-		await().atMost(Duration.ofMinutes(1)).until(() -> workers.stream().allMatch(Future::isDone));
 		await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
 			CacheStatistics statistics = this.service.statistics();
 			assertThat(statistics.circuitOpen()).isFalse();
 			assertThat(statistics.pendingEvictions()).isZero();
 		});
-		assertThat(this.businessFailure.get()).as("business calls that failed").isNull();
 		for (String period : PERIODS) {
 			this.orders.findPeriod(period);
 			for (int i = 0; i < 12; i++) {
@@ -158,67 +122,17 @@ class ClusterPrimaryKillTests {
 				while (cursor != null);
 				assertThat(periods).containsAll(stored);
 			});
-		int cached = assertCacheEqualsDatabase();
-		System.out.println("ClusterPrimaryKillTests: " + this.businessCalls.get() + " business calls, 0 failed, "
-				+ cached + " cached orders equal to the database; " + this.service.statistics());
-	}
-
-	private int assertCacheEqualsDatabase() {
-		Map<String, JdbcOrders.Row> committed = this.orders.all().stream()
-			.collect(Collectors.toMap((row) -> row.periodNumber() + "/" + row.orderNo(), Function.identity()));
-		JsonMapper json = JsonMapper.builder().build();
+		int cached;
 		RedisClusterClient client = RedisClusterClient
 			.create(cluster.nodes().stream().map((node) -> RedisURI.create("redis://" + node)).toList());
 		try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
-			RedisAdvancedClusterCommands<String, String> redis = connection.sync();
-			int cached = 0;
-			for (String period : PERIODS) {
-				String key = PREFIX + period;
-				if (redis.exists(key) == 0) {
-					continue;
-				}
-				assertThat(redis.pttl(key)).as("TTL of " + key).isPositive();
-				for (Map.Entry<String, String> field : redis.hgetall(key).entrySet()) {
-					if (!field.getKey().startsWith("!")) {
-						cached++;
-						JdbcOrders.Row stored = json.readValue(field.getValue(), StoredRow.class).toRow();
-						assertThat(stored).as("cached " + period + "/" + field.getKey())
-							.isEqualTo(committed.get(period + "/" + field.getKey()));
-					}
-				}
-			}
-			assertThat(cached).isPositive();
-			return cached;
+			cached = OrderLoad.assertCacheEqualsDatabase(this.orders, PREFIX, PERIODS, connection.sync());
 		}
 		finally {
 			client.shutdown();
 		}
-	}
-
-	private void awaitCalls(int more) {
-		int target = this.businessCalls.get() + more;
-		await().atMost(Duration.ofMinutes(1)).until(() -> this.businessCalls.get() >= target);
-	}
-
-	private void step(Random random) {
-		String period = PERIODS.get(random.nextInt(PERIODS.size()));
-		String orderNo = "O" + random.nextInt(12);
-		int dice = random.nextInt(100);
-		if (dice < 40) {
-			this.orders.find(period, orderNo);
-		}
-		else if (dice < 50) {
-			this.orders.findPeriod(period);
-		}
-		else if (dice < 80) {
-			this.orders.update(period, orderNo, List.of("pending", "paid", "cancelled").get(random.nextInt(3)));
-		}
-		else if (dice < 92) {
-			this.orders.create(period, orderNo);
-		}
-		else {
-			this.orders.delete(period, orderNo);
-		}
+		System.out.println("ClusterPrimaryKillTests: " + calls + " business calls, 0 failed, "
+				+ cached + " cached orders equal to the database; " + this.service.statistics());
 	}
 
 }

@@ -1,30 +1,17 @@
 package io.fatamorgana.ordercache.cluster;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
-import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
+import io.fatamorgana.ordercache.aop.OrderLoad;
 import io.fatamorgana.ordercache.test.RedisSentinelProcesses;
-import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -81,12 +68,6 @@ class SentinelFailoverTests {
 	@Autowired
 	OrderCacheService service;
 
-	private final AtomicBoolean running = new AtomicBoolean(true);
-
-	private final AtomicInteger businessCalls = new AtomicInteger();
-
-	private final AtomicReference<Throwable> businessFailure = new AtomicReference<>();
-
 	@Test
 	void sentinelFailoverUnderLoad() throws Exception {
 		for (String period : PERIODS) {
@@ -95,120 +76,38 @@ class SentinelFailoverTests {
 			}
 			this.orders.findPeriod(period);
 		}
-		ExecutorService load = Executors.newFixedThreadPool(4);
-		List<Future<?>> workers = new ArrayList<>();
-		long seed = System.nanoTime();
-		System.out.println("SentinelFailoverTests load seed: " + seed);
+		OrderLoad load = OrderLoad.start(this.orders, PERIODS, "SentinelFailoverTests");
+		int calls;
 		try {
-			for (int t = 0; t < 4; t++) {
-				Random random = new Random(seed + t);
-				workers.add(load.submit(() -> {
-					while (this.running.get()) {
-						try {
-							step(random);
-							this.businessCalls.incrementAndGet();
-						}
-						catch (Throwable ex) {
-							this.businessFailure.compareAndSet(null, ex);
-						}
-					}
-				}));
-			}
-			awaitCalls(300);
+			load.awaitCalls(300);
 			int old = sentinel.primaryPort();
 			int promoted = sentinel.failover();
 			System.out.println("SentinelFailoverTests: primary moved from port " + old + " to " + promoted);
-			awaitCalls(300);
+			load.awaitCalls(300);
 			await("the cache reaches the new primary").atMost(Duration.ofMinutes(1))
 				.ignoreExceptions()
 				.until(() -> this.service.getOrderCount(PERIODS.get(0)) >= 0);
-			awaitCalls(300);
+			load.awaitCalls(300);
 		}
 		finally {
-			this.running.set(false);
-			load.shutdown();
+			calls = load.stop();
 		}
-		await().atMost(Duration.ofMinutes(1)).until(() -> workers.stream().allMatch(Future::isDone));
 		await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
 			CacheStatistics statistics = this.service.statistics();
 			assertThat(statistics.circuitOpen()).isFalse();
 			assertThat(statistics.pendingEvictions()).isZero();
 		});
-		assertThat(this.businessFailure.get()).as("business calls that failed").isNull();
 		for (String period : PERIODS) {
 			this.orders.findPeriod(period);
 			for (int i = 0; i < 12; i++) {
 				this.orders.find(period, "O" + i);
 			}
 		}
-		assertThat(allCachedPeriods()).as("periods found on the new primary")
+		assertThat(OrderLoad.cachedPeriods(this.service)).as("periods found on the new primary")
 			.containsAll(PERIODS.stream().filter((period) -> this.service.getOrderCount(period) > 0).toList());
-		int cached = assertCacheEqualsDatabase();
-		System.out.println("SentinelFailoverTests: " + this.businessCalls.get() + " business calls, 0 failed, "
+		int cached = OrderLoad.assertCacheEqualsDatabase(this.orders, PREFIX, PERIODS, sentinel.primary());
+		System.out.println("SentinelFailoverTests: " + calls + " business calls, 0 failed, "
 				+ cached + " cached orders equal to the database; " + this.service.statistics());
-	}
-
-	private int assertCacheEqualsDatabase() {
-		Map<String, JdbcOrders.Row> committed = this.orders.all().stream()
-			.collect(Collectors.toMap((row) -> row.periodNumber() + "/" + row.orderNo(), Function.identity()));
-		JsonMapper json = JsonMapper.builder().build();
-		RedisCommands<String, String> redis = sentinel.primary();
-		int cached = 0;
-		for (String period : PERIODS) {
-			String key = PREFIX + period;
-			if (redis.exists(key) == 0) {
-				continue;
-			}
-			assertThat(redis.pttl(key)).as("TTL of " + key).isPositive();
-			for (Map.Entry<String, String> field : redis.hgetall(key).entrySet()) {
-				if (!field.getKey().startsWith("!")) {
-					cached++;
-					JdbcOrders.Row stored = json.readValue(field.getValue(), StoredRow.class).toRow();
-					assertThat(stored).as("cached " + period + "/" + field.getKey())
-						.isEqualTo(committed.get(period + "/" + field.getKey()));
-				}
-			}
-		}
-		assertThat(cached).isPositive();
-		return cached;
-	}
-
-	private List<String> allCachedPeriods() {
-		List<String> found = new ArrayList<>();
-		String cursor = null;
-		do {
-			PeriodPage page = this.service.cachedPeriods(cursor, 2);
-			found.addAll(page.periods());
-			cursor = page.nextCursor();
-		}
-		while (cursor != null);
-		return found;
-	}
-
-	private void awaitCalls(int more) {
-		int target = this.businessCalls.get() + more;
-		await().atMost(Duration.ofMinutes(1)).until(() -> this.businessCalls.get() >= target);
-	}
-
-	private void step(Random random) {
-		String period = PERIODS.get(random.nextInt(PERIODS.size()));
-		String orderNo = "O" + random.nextInt(12);
-		int dice = random.nextInt(100);
-		if (dice < 40) {
-			this.orders.find(period, orderNo);
-		}
-		else if (dice < 50) {
-			this.orders.findPeriod(period);
-		}
-		else if (dice < 80) {
-			this.orders.update(period, orderNo, List.of("pending", "paid", "cancelled").get(random.nextInt(3)));
-		}
-		else if (dice < 92) {
-			this.orders.create(period, orderNo);
-		}
-		else {
-			this.orders.delete(period, orderNo);
-		}
 	}
 
 }
