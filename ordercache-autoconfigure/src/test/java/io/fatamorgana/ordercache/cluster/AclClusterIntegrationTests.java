@@ -3,14 +3,10 @@ package io.fatamorgana.ordercache.cluster;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
-import io.fatamorgana.ordercache.PeriodPage;
-import io.fatamorgana.ordercache.PeriodStatistics;
-import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
 import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
@@ -101,49 +96,8 @@ class AclClusterIntegrationTests {
 
 	@Test
 	void everyOperationWorksAsTheCacheUserWithNothingDeniedAndEveryAllowedCommandUsed() {
-		String period = "20241201_001";
-		TestOrder order = TestOrder.of(period, "O1");
-		this.service.cacheOrder(order);
-		assertThat(this.service.getOrder(period, "O1", TestOrder.class)).isPresent();
-		assertThat(this.service.isOrderCached(period, "O1")).isTrue();
-		assertThat(this.service.batchCacheOrders(
-				IntStream.range(0, 150).mapToObj((i) -> TestOrder.of(period, "B" + i)).toList()).cached())
-			.isEqualTo(150);
-		assertThat(this.service.getOrderCount(period)).isEqualTo(151);
-		assertThat(this.service.getOrdersByPeriod(period, TestOrder.class)).hasSize(151);
-		try (Stream<TestOrder> stream = this.service.streamOrdersByPeriod(period, TestOrder.class)) {
-			assertThat(stream.count()).isEqualTo(151);
-		}
-		PeriodStatistics statistics = this.service.statistics(period);
-		assertThat(statistics.orders()).isEqualTo(151);
-		assertThat(statistics.memoryBytes()).as("MEMORY USAGE allowed").isPositive();
-		assertThat(this.service.deleteOrder(period, "O1")).isTrue();
-		this.service.cacheOrder(order);
-		assertThat(this.service.isOrderCached(period, "O1")).as("refused by the tombstone").isFalse();
-		assertThat(this.service.loadPeriod("20241201_002",
-				() -> List.of(TestOrder.of("20241201_002", "L1"), TestOrder.of("20241201_002", "L2"))).cached())
-			.isEqualTo(2);
-		assertThat(this.service.getCompletePeriod("20241201_002", TestOrder.class)).get().asList().hasSize(2);
-		PeriodPage page = this.service.cachedPeriods(null, 100);
-		assertThat(page.periods()).contains(period, "20241201_002");
-		assertThat(this.service.deletePeriodOrders("20241201_002")).isTrue();
-
-		assertThat(this.service.statistics().failures()).as("cache failures").isZero();
-		admin.hsetnx(PREFIX + period, "BROKEN", "not json");
-		assertThat(this.service.getOrder(period, "BROKEN", TestOrder.class)).as("unreadable entry").isEmpty();
-		admin.set(PREFIX + "20241201_003", "a string where a hash belongs");
-		assertThat(this.service.getOrder("20241201_003", "X", TestOrder.class)).as("foreign key type").isEmpty();
-
-		this.orders.create("20241201_004", "A1");
-		this.orders.update("20241201_004", "A1", "paid");
-		assertThat(this.orders.find("20241201_004", "A1")).isPresent();
-		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
-		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
-		this.orders.delete("20241201_004", "A1");
-		this.orders.dropPeriodCache("20241201_004");
-		assertThat(this.healthIndicators.get("orderCacheHealthIndicator").health(true).getStatus())
-			.isEqualTo(Status.UP);
-
+		AclIntegrationTests.exerciseEveryOperation(this.service, this.orders,
+				this.healthIndicators.get("orderCacheHealthIndicator"), PREFIX, admin);
 		for (String node : cluster.nodes()) {
 			assertThat(cluster.commands(node).aclLog()).as("commands or keys denied to the cache user on " + node)
 				.isEmpty();
@@ -157,13 +111,7 @@ class AclClusterIntegrationTests {
 	private static Map<String, Long> commandStats() {
 		Map<String, Long> calls = new TreeMap<>();
 		for (String node : cluster.nodes()) {
-			for (String line : cluster.commands(node).info("commandstats").split("\r?\n")) {
-				if (line.startsWith("cmdstat_")) {
-					String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-					String count = line.substring(line.indexOf("calls=") + 6).split(",")[0];
-					calls.merge(name.toLowerCase(), Long.parseLong(count), Long::sum);
-				}
-			}
+			AclIntegrationTests.addCommandStats(cluster.commands(node).info("commandstats"), calls);
 		}
 		return calls;
 	}

@@ -20,6 +20,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -119,54 +120,82 @@ class AclIntegrationTests {
 
 	@Test
 	void everyOperationWorksAsTheCacheUserWithNothingDeniedAndEveryAllowedCommandUsed() {
-		String period = "20241201_001";
-		TestOrder order = TestOrder.of(period, "O1");
-		this.service.cacheOrder(order);
-		assertThat(this.service.getOrder(period, "O1", TestOrder.class)).isPresent();
-		assertThat(this.service.isOrderCached(period, "O1")).isTrue();
-		assertThat(this.service.batchCacheOrders(
-				IntStream.range(0, 150).mapToObj((i) -> TestOrder.of(period, "B" + i)).toList()).cached())
-			.isEqualTo(150);
-		assertThat(this.service.getOrderCount(period)).isEqualTo(151);
-		assertThat(this.service.getOrdersByPeriod(period, TestOrder.class)).hasSize(151);
-		try (Stream<TestOrder> stream = this.service.streamOrdersByPeriod(period, TestOrder.class)) {
-			assertThat(stream.count()).isEqualTo(151);
-		}
-		PeriodStatistics statistics = this.service.statistics(period);
-		assertThat(statistics.orders()).isEqualTo(151);
-		assertThat(statistics.memoryBytes()).as("MEMORY USAGE allowed").isPositive();
-		assertThat(this.service.deleteOrder(period, "O1")).isTrue();
-		this.service.cacheOrder(order);
-		assertThat(this.service.isOrderCached(period, "O1")).as("refused by the tombstone").isFalse();
-		assertThat(this.service.loadPeriod("20241201_002",
-				() -> List.of(TestOrder.of("20241201_002", "L1"), TestOrder.of("20241201_002", "L2"))).cached())
-			.isEqualTo(2);
-		assertThat(this.service.getCompletePeriod("20241201_002", TestOrder.class)).get().asList().hasSize(2);
-		PeriodPage page = this.service.cachedPeriods(null, 100);
-		assertThat(page.periods()).contains(period, "20241201_002");
-		assertThat(this.service.deletePeriodOrders("20241201_002")).isTrue();
-
-		assertThat(this.service.statistics().failures()).as("cache failures").isZero();
-		admin.hsetnx(PREFIX + period, "BROKEN", "not json");
-		assertThat(this.service.getOrder(period, "BROKEN", TestOrder.class)).as("unreadable entry").isEmpty();
-		admin.set(PREFIX + "20241201_003", "a string where a hash belongs");
-		assertThat(this.service.getOrder("20241201_003", "X", TestOrder.class)).as("foreign key type").isEmpty();
-
-		this.orders.create("20241201_004", "A1");
-		this.orders.update("20241201_004", "A1", "paid");
-		assertThat(this.orders.find("20241201_004", "A1")).isPresent();
-		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
-		assertThat(this.orders.findPeriod("20241201_004")).hasSize(1);
-		this.orders.delete("20241201_004", "A1");
-		this.orders.dropPeriodCache("20241201_004");
-		assertThat(this.healthIndicators.get("orderCacheHealthIndicator").health(true).getStatus())
-			.isEqualTo(Status.UP);
-
+		exerciseEveryOperation(this.service, this.orders, this.healthIndicators.get("orderCacheHealthIndicator"),
+				PREFIX, admin);
 		assertThat(admin.aclLog()).as("commands or keys denied to the cache user").isEmpty();
 		Map<String, Long> used = commandStats();
 		assertThat(allowed).as("allowed commands the cache used (commandstats %s)", used)
 			.allMatch((command) -> used.getOrDefault(command, 0L) > 0 || used.getOrDefault(command.split("\\|")[0], 0L) > 0);
 		assertThat(admin.hexists(PREFIX + "20241201_003", "X")).isFalse();
+	}
+
+	/**
+	 * Runs every service operation, every annotation, the repairs and the health check, as the
+	 * cache user the application is configured with.
+	 * @param service the cache service
+	 * @param orders the annotated service
+	 * @param health the cache's health indicator
+	 * @param prefix the cache's key prefix
+	 * @param admin an administrator's connection, to plant foreign data
+	 */
+	static void exerciseEveryOperation(OrderCacheService service, JdbcOrders orders, HealthIndicator health,
+			String prefix, RedisClusterCommands<String, String> admin) {
+		String period = "20241201_001";
+		TestOrder order = TestOrder.of(period, "O1");
+		service.cacheOrder(order);
+		assertThat(service.getOrder(period, "O1", TestOrder.class)).isPresent();
+		assertThat(service.isOrderCached(period, "O1")).isTrue();
+		assertThat(service.batchCacheOrders(
+				IntStream.range(0, 150).mapToObj((i) -> TestOrder.of(period, "B" + i)).toList()).cached())
+			.isEqualTo(150);
+		assertThat(service.getOrderCount(period)).isEqualTo(151);
+		assertThat(service.getOrdersByPeriod(period, TestOrder.class)).hasSize(151);
+		try (Stream<TestOrder> stream = service.streamOrdersByPeriod(period, TestOrder.class)) {
+			assertThat(stream.count()).isEqualTo(151);
+		}
+		PeriodStatistics statistics = service.statistics(period);
+		assertThat(statistics.orders()).isEqualTo(151);
+		assertThat(statistics.memoryBytes()).as("MEMORY USAGE allowed").isPositive();
+		assertThat(service.deleteOrder(period, "O1")).isTrue();
+		service.cacheOrder(order);
+		assertThat(service.isOrderCached(period, "O1")).as("refused by the tombstone").isFalse();
+		assertThat(service.loadPeriod("20241201_002",
+				() -> List.of(TestOrder.of("20241201_002", "L1"), TestOrder.of("20241201_002", "L2"))).cached())
+			.isEqualTo(2);
+		assertThat(service.getCompletePeriod("20241201_002", TestOrder.class)).get().asList().hasSize(2);
+		PeriodPage page = service.cachedPeriods(null, 100);
+		assertThat(page.periods()).contains(period, "20241201_002");
+		assertThat(service.deletePeriodOrders("20241201_002")).isTrue();
+
+		assertThat(service.statistics().failures()).as("cache failures").isZero();
+		admin.hsetnx(prefix + period, "BROKEN", "not json");
+		assertThat(service.getOrder(period, "BROKEN", TestOrder.class)).as("unreadable entry").isEmpty();
+		admin.set(prefix + "20241201_003", "a string where a hash belongs");
+		assertThat(service.getOrder("20241201_003", "X", TestOrder.class)).as("foreign key type").isEmpty();
+
+		orders.create("20241201_004", "A1");
+		orders.update("20241201_004", "A1", "paid");
+		assertThat(orders.find("20241201_004", "A1")).isPresent();
+		assertThat(orders.findPeriod("20241201_004")).hasSize(1);
+		assertThat(orders.findPeriod("20241201_004")).hasSize(1);
+		orders.delete("20241201_004", "A1");
+		orders.dropPeriodCache("20241201_004");
+		assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+	}
+
+	/**
+	 * Adds up the calls per command from {@code INFO commandstats}.
+	 * @param info the INFO text of one node
+	 * @param calls where the counts are added, by lower-case command name
+	 */
+	static void addCommandStats(String info, Map<String, Long> calls) {
+		for (String line : info.split("\r?\n")) {
+			if (line.startsWith("cmdstat_")) {
+				String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+				String count = line.substring(line.indexOf("calls=") + 6).split(",")[0];
+				calls.merge(name.toLowerCase(), Long.parseLong(count), Long::sum);
+			}
+		}
 	}
 
 	static String rule(List<String> commands) {
@@ -203,13 +232,7 @@ class AclIntegrationTests {
 
 	private static Map<String, Long> commandStats() {
 		Map<String, Long> calls = new TreeMap<>();
-		for (String line : admin.info("commandstats").split("\r?\n")) {
-			if (line.startsWith("cmdstat_")) {
-				String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-				String count = line.substring(line.indexOf("calls=") + 6).split(",")[0];
-				calls.put(name.toLowerCase(), Long.parseLong(count));
-			}
-		}
+		addCommandStats(admin.info("commandstats"), calls);
 		return calls;
 	}
 
