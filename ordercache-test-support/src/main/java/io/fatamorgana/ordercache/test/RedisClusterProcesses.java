@@ -3,9 +3,6 @@ package io.fatamorgana.ordercache.test;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -139,7 +133,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
 		if (!"OK".equals(reply)) {
 			throw new IllegalStateException("CLUSTER FAILOVER on " + replica.address() + " answered " + reply);
 		}
-		awaitCondition("replica " + replica.address() + " to take over slot " + slot, () -> this.nodes.stream()
+		ProcessSupport.await("replica " + replica.address() + " to take over slot " + slot, TIMEOUT,
+				() -> this.nodes.stream()
 			.allMatch((node) -> topology(node).stream()
 				.anyMatch((seen) -> seen.id().equals(replica.id()) && seen.primary() && seen.serves(slot))));
 		awaitHealthy();
@@ -167,7 +162,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
 			.orElseThrow(() -> new IllegalStateException("Primary " + primary.address() + " has no replica"));
 		Node dead = node(primary.address());
 		dead.kill();
-		awaitCondition("replica " + replica.address() + " to be promoted for slot " + slot, () -> this.nodes.stream()
+		ProcessSupport.await("replica " + replica.address() + " to be promoted for slot " + slot, TIMEOUT,
+				() -> this.nodes.stream()
 			.filter((node) -> node.process.isAlive())
 			.allMatch((node) -> node.commands.clusterInfo().contains("cluster_state:ok") && topology(node).stream()
 				.anyMatch((seen) -> seen.id().equals(replica.id()) && seen.primary() && seen.serves(slot))));
@@ -197,7 +193,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
 		for (Node node : this.nodes) {
 			node.close();
 		}
-		deleteRecursively(this.directory);
+		ProcessSupport.deleteRecursively(this.directory);
 	}
 
 	private void build() throws IOException {
@@ -220,7 +216,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
 			}
 			this.nodes.get(i).commands.clusterAddSlots(slots);
 		}
-		awaitCondition("every node to know every other", () -> this.nodes.stream()
+		ProcessSupport.await("every node to know every other", TIMEOUT, () -> this.nodes.stream()
 			.allMatch((node) -> topology(node).size() == this.nodes.size()));
 		for (int i = 0; i < PRIMARIES; i++) {
 			Node primary = this.nodes.get(i);
@@ -233,7 +229,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	private void awaitHealthy() {
-		awaitCondition("cluster_state:ok on every node, agreement on the topology and replicas in sync", () -> {
+		ProcessSupport.await("cluster_state:ok on every node, agreement on the topology and replicas in sync",
+				TIMEOUT, () -> {
 			Set<String> views = new HashSet<>();
 			for (Node node : this.nodes) {
 				if (!node.commands.clusterInfo().contains("cluster_state:ok")) {
@@ -279,77 +276,22 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	private Node startNode() throws IOException {
-		int port = freePort();
+		int port = ProcessSupport.freePort();
 		Path dir = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
 		Path log = dir.resolve("redis.log");
-		List<String> command = List.of(this.executable.getAbsolutePath(), "--port", String.valueOf(port), "--bind",
-				"127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-				"--cluster-node-timeout", "5000", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir",
-				dir.toString());
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-			.start();
+		Process process = ProcessSupport.start(List.of(this.executable.getAbsolutePath(), "--port",
+				String.valueOf(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file",
+				"nodes.conf", "--cluster-node-timeout", "5000", "--save", "", "--appendonly", "no", "--daemonize", "no",
+				"--dir", dir.toString()), log);
 		RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (true) {
-			try {
-				StatefulRedisConnection<String, String> connection = client.connect();
-				Node node = new Node(port, process, client, connection);
-				logger.debug("Started cluster node on port {} (pid {})", port, process.pid());
-				return node;
-			}
-			catch (RuntimeException ex) {
-				if (!process.isAlive() || System.nanoTime() > deadline) {
-					process.destroyForcibly();
-					client.shutdown();
-					throw new IOException("redis-server did not start on port " + port + ": "
-							+ Files.readString(log, StandardCharsets.UTF_8), ex);
-				}
-				pause();
-			}
-		}
-	}
-
-	private static void awaitCondition(String description, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		RuntimeException last = null;
-		while (System.nanoTime() < deadline) {
-			try {
-				if (condition.getAsBoolean()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				last = ex;
-			}
-			pause();
-		}
-		throw new IllegalStateException("Timed out waiting for " + description, last);
-	}
-
-	private static void deleteRecursively(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		try {
+			Node node = new Node(port, process, client, ProcessSupport.awaitAnswer(process, log, port, client::connect));
+			logger.debug("Started cluster node on port {} (pid {})", port, process.pid());
+			return node;
 		}
 		catch (IOException ex) {
-			logger.debug("Could not delete {}", directory, ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void pause() {
-		try {
-			Thread.sleep(50);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for the Redis Cluster", ex);
+			client.shutdown();
+			throw ex;
 		}
 	}
 

@@ -5,12 +5,10 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +25,6 @@ import redis.embedded.core.ExecutableProvider;
 public final class RedisProcess implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisProcess.class);
-
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
 	private final File executable;
 
@@ -86,7 +82,7 @@ public final class RedisProcess implements AutoCloseable {
 
 	private static RedisProcess start(File executable, boolean persistent) {
 		try {
-			RedisProcess redis = new RedisProcess(executable, freePort(), persistent);
+			RedisProcess redis = new RedisProcess(executable, ProcessSupport.freePort(), persistent);
 			redis.startProcess();
 			return redis;
 		}
@@ -187,19 +183,14 @@ public final class RedisProcess implements AutoCloseable {
 		List<String> command = List.of(this.executable.getAbsolutePath(), "--port", String.valueOf(this.port),
 				"--bind", "127.0.0.1", "--save", "", "--appendonly", this.persistent ? "yes" : "no",
 				"--appendfsync", "always", "--daemonize", "no", "--dir", this.logFile.getParent().toString());
-		Process started = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
-			.start();
+		Process started = ProcessSupport.start(command, this.logFile);
 		this.process = started;
-		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-		while (!answersPing()) {
-			if (!started.isAlive() || System.nanoTime() > deadline) {
-				started.destroyForcibly();
-				throw new IOException("redis-server did not start on port " + this.port + ": "
-						+ Files.readString(this.logFile, StandardCharsets.UTF_8));
+		ProcessSupport.awaitAnswer(started, this.logFile, this.port, () -> {
+			if (!answersPing()) {
+				throw new IllegalStateException("no PONG yet");
 			}
-			pause();
-		}
+			return started;
+		});
 		logger.info("Started redis-server {} on port {} (pid {})", this.executable, this.port, started.pid());
 	}
 
@@ -257,22 +248,6 @@ public final class RedisProcess implements AutoCloseable {
 			throw new IllegalStateException("Redis on port " + this.port + " was never started");
 		}
 		return current;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void pause() {
-		try {
-			Thread.sleep(20);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -3,10 +3,7 @@ package io.fatamorgana.ordercache.test;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.Comparator;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -133,11 +127,11 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		if (!"OK".equals(reply)) {
 			throw new IllegalStateException("SENTINEL FAILOVER answered " + reply);
 		}
-		awaitCondition("every sentinel to name port " + promoted.port + " as the primary",
+		ProcessSupport.await("every sentinel to name port " + promoted.port + " as the primary", TIMEOUT,
 				() -> this.sentinels.stream()
 					.allMatch((sentinel) -> ((InetSocketAddress) sentinel(sentinel).getMasterAddrByName(MASTER))
 						.getPort() == promoted.port));
-		awaitCondition("port " + old + " to replicate from port " + promoted.port, () -> {
+		ProcessSupport.await("port " + old + " to replicate from port " + promoted.port, TIMEOUT, () -> {
 			String replication = demoted.commands().info("replication");
 			return promoted.commands().info("replication").contains("role:master")
 					&& replication.contains("role:slave") && replication.contains("master_port:" + promoted.port)
@@ -155,7 +149,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		for (Server server : this.servers) {
 			server.close();
 		}
-		deleteRecursively(this.directory);
+		ProcessSupport.deleteRecursively(this.directory);
 	}
 
 	private void build() throws IOException {
@@ -165,11 +159,12 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 		for (int i = 0; i < 3; i++) {
 			this.sentinels.add(startSentinel(primary.port));
 		}
-		awaitCondition("the replica to be in sync", () -> this.servers.get(1)
+		ProcessSupport.await("the replica to be in sync", TIMEOUT, () -> this.servers.get(1)
 			.commands()
 			.info("replication")
 			.contains("master_link_status:up"));
-		awaitCondition("every sentinel to see the replica and the other sentinels", () -> this.sentinels.stream()
+		ProcessSupport.await("every sentinel to see the replica and the other sentinels", TIMEOUT,
+				() -> this.sentinels.stream()
 			.allMatch((sentinel) -> {
 				Map<String, String> master = sentinel(sentinel).master(MASTER);
 				return "1".equals(master.get("num-slaves")) && "2".equals(master.get("num-other-sentinels"));
@@ -179,7 +174,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 	}
 
 	private Server startServer(List<String> extra) throws IOException {
-		int port = freePort();
+		int port = ProcessSupport.freePort();
 		Path dir = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
 		List<String> command = new ArrayList<>(List.of(this.executable.getAbsolutePath(), "--port",
 				String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no",
@@ -189,7 +184,7 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 	}
 
 	private Server startSentinel(int primaryPort) throws IOException {
-		int port = freePort();
+		int port = ProcessSupport.freePort();
 		Path dir = Files.createDirectories(this.directory.resolve(Integer.toString(port)));
 		Path config = dir.resolve("sentinel.conf");
 		Files.writeString(config, String.join("\n", "port " + port, "bind 127.0.0.1", "dir " + dir,
@@ -201,77 +196,21 @@ public final class RedisSentinelProcesses implements AutoCloseable {
 
 	private Server launch(int port, List<String> command, Path dir, boolean sentinel) throws IOException {
 		Path log = dir.resolve("redis.log");
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-			.start();
+		Process process = ProcessSupport.start(command, log);
 		Server server = new Server(port, process, RedisClient.create(RedisURI.create("127.0.0.1", port)));
-		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-		while (true) {
-			try {
-				if (sentinel) {
-					server.sentinelCommands().ping();
-				}
-				else {
-					server.commands().ping();
-				}
-				return server;
-			}
-			catch (RuntimeException ex) {
-				if (!process.isAlive() || System.nanoTime() > deadline) {
-					server.close();
-					throw new IOException("redis-server did not start on port " + port + ": "
-							+ Files.readString(log, StandardCharsets.UTF_8), ex);
-				}
-				pause();
-			}
+		try {
+			ProcessSupport.awaitAnswer(process, log, port,
+					() -> sentinel ? server.sentinelCommands().ping() : server.commands().ping());
+			return server;
+		}
+		catch (IOException ex) {
+			server.close();
+			throw ex;
 		}
 	}
 
 	private static RedisSentinelCommands<String, String> sentinel(Server sentinel) {
 		return sentinel.sentinelCommands();
-	}
-
-	private static void awaitCondition(String description, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		RuntimeException last = null;
-		while (System.nanoTime() < deadline) {
-			try {
-				if (condition.getAsBoolean()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				last = ex;
-			}
-			pause();
-		}
-		throw new IllegalStateException("Timed out waiting for " + description, last);
-	}
-
-	private static void deleteRecursively(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			logger.debug("Could not delete {}", directory, ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			socket.setReuseAddress(true);
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void pause() {
-		try {
-			Thread.sleep(50);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for Redis Sentinel", ex);
-		}
 	}
 
 	/** One process and a lazily opened connection to it. */
