@@ -1,5 +1,6 @@
 package io.fatamorgana.ordercache.codec;
 
+import java.time.Instant;
 import java.util.TimeZone;
 
 import tools.jackson.core.JacksonException;
@@ -10,6 +11,7 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * Turns orders into the JSON the design document specifies and back: snake_case property names,
@@ -31,6 +33,8 @@ public final class OrderCodec {
 			.enable(DateTimeFeature.WRITE_DATES_WITH_CONTEXT_TIME_ZONE)
 			.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.addModule(new SimpleModule("ordercache-instants").addDeserializer(Instant.class,
+					new UtcInstantDeserializer()))
 			.build();
 		this.writer = mapper.writer();
 		this.readers = new ClassValue<>() {

@@ -65,10 +65,6 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final Script SUMMARY = new Script("period-stats.lua");
 
-	private static final Script ENTRIES = new Script("entries.lua");
-
-	private static final byte[] TOO_LARGE = bytes("!too-large");
-
 	private static final Script REPAIR = new Script("repair.lua");
 
 	private static final Script DELETE_IF_EQUALS = new Script("delete-if-equals.lua");
@@ -141,24 +137,27 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public @Nullable PeriodContent entries(String key, long maxFields) {
-		List<byte[]> reply = script("entries", ENTRIES, ScriptOutputType.MULTI, true, key,
-				bytes(Long.toString(maxFields)));
-		if (reply.size() == 2 && Arrays.equals(reply.get(0), TOO_LARGE)) {
+		// HLEN first, HGETALL after: a too large hash is never sent, and Redis answers a plain HGETALL
+		// a third faster than the same read inside a script, which copies the reply into Lua and back.
+		byte[] hashKey = bytes(key);
+		long fields = call("entries-size", false, (redis) -> redis.hlen(hashKey));
+		if (fields > maxFields) {
 			return null;
 		}
-		Map<String, byte[]> orders = new LinkedHashMap<>(reply.size() / 2);
+		Map<byte[], byte[]> hash = call("entries", true, (redis) -> redis.hgetall(hashKey));
+		Map<String, byte[]> orders = new LinkedHashMap<>(hash.size() * 4 / 3 + 1);
 		byte[] epoch = null;
 		byte[] sequence = null;
 		boolean complete = false;
-		for (int i = 0; i + 1 < reply.size(); i += 2) {
-			byte[] field = reply.get(i);
+		for (Map.Entry<byte[], byte[]> entry : hash.entrySet()) {
+			byte[] field = entry.getKey();
 			if (field.length > 0 && field[0] == '!') {
-				epoch = Arrays.equals(field, EPOCH) ? reply.get(i + 1) : epoch;
-				sequence = Arrays.equals(field, SEQUENCE) ? reply.get(i + 1) : sequence;
+				epoch = Arrays.equals(field, EPOCH) ? entry.getValue() : epoch;
+				sequence = Arrays.equals(field, SEQUENCE) ? entry.getValue() : sequence;
 				complete |= Arrays.equals(field, COMPLETE);
 			}
 			else {
-				orders.put(string(field), reply.get(i + 1));
+				orders.put(string(field), entry.getValue());
 			}
 		}
 		return new PeriodContent(orders, loadToken(epoch, sequence), complete);
