@@ -89,8 +89,9 @@ for i = 5, #ARGV, 2 do
     refused = refused + 1
   end
 end
-if written > 0 then
-  redis.call('HSET', key, unpack(fields))
+-- Lua's unpack() returns at most about 8,000 values: set the fields 1,000 orders at a time.
+for from = 1, #fields, 2000 do
+  redis.call('HSET', key, unpack(fields, from, math.min(from + 1999, #fields)))
 end
 local complete = ARGV[3] == '1' and missing == 0
 if complete then

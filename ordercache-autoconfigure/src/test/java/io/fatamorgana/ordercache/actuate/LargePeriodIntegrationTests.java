@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * A period too large to read at once: streamed page by page, refused by the whole-period read.
  */
+// The largest chunk allowed: 5,000 orders per script, more values than Lua's unpack() takes at once.
 @SpringBootTest(classes = IntegrationTestApplication.class,
-		properties = { "ordercache.max-period-size=5000", "ordercache.batch-chunk-size=1000" })
+		properties = { "ordercache.max-period-size=5000", "ordercache.batch-chunk-size=5000" })
 class LargePeriodIntegrationTests {
 
 	static final String PREFIX = TestRedis.uniquePrefix(LargePeriodIntegrationTests.class);
