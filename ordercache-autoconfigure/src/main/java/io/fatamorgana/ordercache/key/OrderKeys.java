@@ -1,6 +1,5 @@
 package io.fatamorgana.ordercache.key;
 
-
 import org.jspecify.annotations.Nullable;
 
 /**

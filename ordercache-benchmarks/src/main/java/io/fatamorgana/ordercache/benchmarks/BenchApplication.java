@@ -37,6 +37,10 @@ public class BenchApplication implements CachingConfigurer {
 	/** Where benchmark keys start: never the application's {@code fataMorgana_}. */
 	public static final String KEY_PREFIX = "ocbench_";
 
+	/** Boot's auto-configuration of an observation per Lettuce command. */
+	static final String LETTUCE_OBSERVATION = "org.springframework.boot.data.redis.autoconfigure.observation."
+			+ "LettuceObservationAutoConfiguration";
+
 	/** The cache name of the {@code @Cacheable} peer, which is its key prefix too. */
 	public static final String SPRING_CACHE = "ocbench-spring";
 
@@ -56,6 +60,10 @@ public class BenchApplication implements CachingConfigurer {
 		defaults.put("logging.level.root", "WARN");
 		defaults.put("ordercache.key-prefix", KEY_PREFIX);
 		defaults.put("bench.no-redis-store", noRedisStore);
+		// Boot's Lettuce observation times every command of the application's connection factory, so
+		// ordercache's and @Cacheable's, but not the raw peers' own clients: off, so that all run on
+		// clients configured alike (docs/benchmarks.md gives what it costs).
+		defaults.put("spring.autoconfigure.exclude", LETTUCE_OBSERVATION);
 		// Two cores run the benchmark, Redis and GC: a stall must not count as a failed call. The
 		// timeouts only bound calls that do not answer; they do not change the speed of those that do.
 		defaults.put("ordercache.resilience.command-timeout", "2s");

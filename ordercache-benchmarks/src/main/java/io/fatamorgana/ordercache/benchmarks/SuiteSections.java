@@ -123,14 +123,20 @@ final class SuiteSections {
 		double raw = score(results.get("rawHget"));
 		double rawSameDecoder = score(results.get("rawHgetSameDecoder"));
 		double strictest = Math.min(raw, rawSameDecoder);
+		System.out.println("== 2. Cache hit, the readers taking turns");
+		InterleavedHits.Result turns = InterleavedHits.run(settings);
+		double turnsOrdercache = turns.mean(0);
+		double turnsSpring = turns.mean(1);
+		double turnsRaw = Math.min(turns.mean(2), turns.mean(3));
 		StringBuilder out = new StringBuilder();
 		out.append("One order read from Redis and decoded, one thread, the order cached beforehand (a miss fails ")
 			.append("the benchmark). `@CachedOrder` and `@Cacheable` (Spring's `RedisCacheManager` with a ")
 			.append("`JacksonJsonRedisSerializer` of the same JSON, key `#orderNo`) run on the same Spring Boot ")
 			.append("connection factory; raw is Lettuce's blocking `HGET` on a connection of its own, decoded by a ")
 			.append("plain Jackson mapper as a user would, and by ordercache's own decoder (which reads ")
-			.append("`Instant`s without `DateTimeFormatter`), so that the cache's own cost shows alone. The target ")
-			.append("is checked against the faster raw row. Lower is better.\n\n");
+			.append("`Instant`s without `DateTimeFormatter`), so that the cache's own cost shows alone. Ratios to ")
+			.append("raw use the faster raw row. Lower is better.\n\n");
+		out.append("JMH, each reader in a fork of its own:\n\n");
 		out.append("| reader | time per hit | vs raw (Jackson) | vs raw (same decoder) | vs `@Cacheable` |\n")
 			.append("|---|---|---|---|---|\n");
 		hitRow(out, "ordercache `@CachedOrder`", results.get("ordercache"), raw, rawSameDecoder, spring);
@@ -139,12 +145,29 @@ final class SuiteSections {
 		hitRow(out, "raw Lettuce `HGET` + Jackson", results.get("rawHget"), raw, rawSameDecoder, spring);
 		hitRow(out, "raw Lettuce `HGET` + ordercache's decoder", results.get("rawHgetSameDecoder"), raw,
 				rawSameDecoder, spring);
+		out.append("\nA hit is one loopback round trip, and on this machine that round trip drifts between JMH's ")
+			.append("forks by more than the readers differ (the ± column). So the same readers are measured again ")
+			.append("taking turns call after call in one JVM (")
+			.append(Format.count(turns.rounds()))
+			.append(" calls each after a warm-up, each round started by the next reader), which exposes them to ")
+			.append("the same moments; the targets are checked on these figures.\n\n");
+		out.append("| reader | mean | p50 | p99 | mean vs raw | mean vs `@Cacheable` |\n|---|---|---|---|---|---|\n");
+		for (int reader = 0; reader < InterleavedHits.READERS.size(); reader++) {
+			out.append("| ").append(InterleavedHits.READERS.get(reader)).append(" | ")
+				.append(Format.nanos(turns.mean(reader))).append(" | ")
+				.append(Format.nanos(turns.percentile(reader, 50))).append(" | ")
+				.append(Format.nanos(turns.percentile(reader, 99))).append(" | ")
+				.append(Format.ratio(turns.mean(reader) / turnsRaw)).append(" | ")
+				.append(Format.ratio(turns.mean(reader) / turnsSpring)).append(" |\n");
+		}
 		out.append('\n');
+		double versusRaw = turnsOrdercache / turnsRaw;
+		double versusSpring = turnsOrdercache / turnsSpring;
 		return new Section("2. Cache hit through the read annotation", out.toString(), List.of(
-				new Section.Target("2. hit vs raw HGET + decode", "≤ 1.20×", Format.ratio(ordercache / strictest),
-						ordercache / strictest <= 1.2),
-				new Section.Target("2. hit vs `@Cacheable`", "≤ 1.00×", Format.ratio(ordercache / spring),
-						ordercache / spring <= 1.0)));
+				new Section.Target("2. hit vs raw HGET + decode", "≤ 1.20×", Format.ratio(versusRaw)
+						+ " taking turns (JMH: " + Format.ratio(ordercache / strictest) + ")", versusRaw <= 1.2),
+				new Section.Target("2. hit vs `@Cacheable`", "≤ 1.00×", Format.ratio(versusSpring)
+						+ " taking turns (JMH: " + Format.ratio(ordercache / spring) + ")", versusSpring <= 1.0)));
 	}
 
 	private static void hitRow(StringBuilder out, String name, RunResult result, double raw, double rawSameDecoder,
