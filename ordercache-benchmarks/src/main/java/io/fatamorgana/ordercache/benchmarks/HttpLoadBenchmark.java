@@ -77,7 +77,7 @@ final class HttpLoadBenchmark {
 			System.out.println("[http] skipped: " + why);
 			return new Section(title, "Skipped: " + why + ".\n", List.of());
 		}
-		// Quick: 4 configurations × (5-10 s to start, 1-3 s of orders, 10 s of load) stay under 90 s
+		// Quick: 4 configurations × (5-10 s to start, 1-3 s of orders, 11 s of load) stay under 90 s
 		// even while other work shares the 2 cores; full: under 4 minutes.
 		int orders = settings.pick(300, 1000);
 		// The JIT needs more than 10 s of this load to reach a steady rate (measured: 2,700 requests/s
