@@ -399,8 +399,8 @@ final class HttpLoadBenchmark {
 
 		String summary() {
 			return String.format(Locale.ROOT, "%,.0f requests/s, p50 %s, p99 %s, max %s, %d answers, %d errors",
-					this.requestsPerSecond, millis(this.p50), millis(this.p99), millis(this.max), this.answered,
-					this.errors);
+					this.requestsPerSecond, Format.nanos(this.p50), Format.nanos(this.p99), Format.nanos(this.max),
+					this.answered, this.errors);
 		}
 
 	}
@@ -514,7 +514,8 @@ final class HttpLoadBenchmark {
 			Load load = row.load();
 			markdown.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %d | %s |%n",
 					row.database().label, row.cached() ? "on" : "off (database only)", load.requestsPerSecond(),
-					millis(load.p50()), millis(load.p99()), millis(load.max()), load.errors(), row.fromRedis()));
+					Format.nanos(load.p50()), Format.nanos(load.p99()), Format.nanos(load.max()), load.errors(),
+					row.fromRedis()));
 		}
 		markdown.append('\n');
 		List<Section.Target> targets = new ArrayList<>();
@@ -529,7 +530,7 @@ final class HttpLoadBenchmark {
 			double p99 = (double) on.p99() / off.p99();
 			String measured = String.format(Locale.ROOT, "%.2f× requests/s, p99 %.2f×", throughput, p99);
 			markdown.append(String.format(Locale.ROOT, "- %s, cache on / cache off: %s (p99 %s on, %s off)%n",
-					database.label, measured, millis(on.p99()), millis(off.p99())));
+					database.label, measured, Format.nanos(on.p99()), Format.nanos(off.p99())));
 			targets.add(new Section.Target("6. HTTP GET one order, " + database.label + ", cache on / off",
 					Section.Target.NONE, measured, on.errors() == 0));
 		}
@@ -545,10 +546,6 @@ final class HttpLoadBenchmark {
 			.map(Row::load)
 			.findFirst()
 			.orElse(null);
-	}
-
-	private static String millis(long nanos) {
-		return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
 	}
 
 	/** SIGTERM first, for a clean shutdown; then forcibly. */

@@ -93,10 +93,7 @@ public class PeriodReadBenchmark {
 	 */
 	@Benchmark
 	public List<BenchOrder> rawHgetall() {
-		Map<byte[], byte[]> hash = this.redis.sync().hgetall(this.smallKey);
-		List<BenchOrder> orders = new ArrayList<>(hash.size());
-		hash.values().forEach((json) -> orders.add(Orders.READER.readValue(json)));
-		return expect(orders, SMALL);
+		return hgetall((json) -> Orders.READER.readValue(json));
 	}
 
 	/**
@@ -105,9 +102,13 @@ public class PeriodReadBenchmark {
 	 */
 	@Benchmark
 	public List<BenchOrder> rawHgetallSameDecoder() {
+		return hgetall((json) -> Orders.CODEC.decode(json, BenchOrder.class));
+	}
+
+	private List<BenchOrder> hgetall(Function<byte[], BenchOrder> decoder) {
 		Map<byte[], byte[]> hash = this.redis.sync().hgetall(this.smallKey);
 		List<BenchOrder> orders = new ArrayList<>(hash.size());
-		hash.values().forEach((json) -> orders.add(Orders.CODEC.decode(json, BenchOrder.class)));
+		hash.values().forEach((json) -> orders.add(decoder.apply(json)));
 		return expect(orders, SMALL);
 	}
 

@@ -106,7 +106,7 @@ final class RedisOutageBenchmark {
 		log("Redis down: restarting redis-server and waiting until both caches answer");
 		redis.restart();
 		long recovery = awaitServing();
-		log("Redis down: both caches answer again " + format(recovery) + " after the restart");
+		log("Redis down: both caches answer again " + Format.nanos(recovery) + " after the restart");
 		seed();
 
 		log("Redis frozen: sending SIGSTOP to redis-server");
@@ -137,10 +137,10 @@ final class RedisOutageBenchmark {
 		}
 		long detection = System.nanoTime() - start;
 		log("Redis " + name + ": ordercache's circuit opened after " + detectionCalls + " calls, "
-				+ format(detection));
+				+ Format.nanos(detection));
 		int calls = this.settings.pick(20_000, 200_000);
 		Run ordercache = time(calls, calls, Long.MAX_VALUE, () -> this.annotated.find(PERIOD, ORDER_NO));
-		log("Redis " + name + ": ordercache p99 " + format(ordercache.latencies().p99()) + " over " + calls
+		log("Redis " + name + ": ordercache p99 " + Format.nanos(ordercache.latencies().p99()) + " over " + calls
 				+ " calls");
 		// Spring has nothing to detect: every call waits for the command timeout on its GET (its PUT is
 		// sent asynchronously and not waited for), so a few calls tell everything.
@@ -149,7 +149,7 @@ final class RedisOutageBenchmark {
 		log("Redis " + name + ": timing at most " + springCalls
 				+ " Spring Cache calls (each waits for its GET to time out)");
 		Run spring = time(0, springCalls, budget, () -> this.spring.find(PERIOD, ORDER_NO));
-		log("Redis " + name + ": Spring Cache p99 " + format(spring.latencies().p99()));
+		log("Redis " + name + ": Spring Cache p99 " + Format.nanos(spring.latencies().p99()));
 		return new Scenario(name, ordercache.latencies(), ordercache.failed() + failed, detectionCalls, detection,
 				spring.latencies(), spring.failed(), plain);
 	}
@@ -271,14 +271,15 @@ final class RedisOutageBenchmark {
 				| ordercache `@CachedOrder` (hit) | %s | %s | %s |
 				| Spring `@Cacheable` (hit) | %s | %s | %s |
 				""".formatted(millis(DEFAULTS.getCommandTimeout()), DEFAULTS.getFailureThreshold(),
-				millis(SPRING_TIMEOUT), millis(DEFAULTS.getCommandTimeout()), plain.calls(), format(plain.p50()),
-				format(plain.p99()), format(plain.max()), format(ordercacheUp.p50()), format(ordercacheUp.p99()),
-				format(ordercacheUp.max()), format(springUp.p50()), format(springUp.p99()), format(springUp.max())));
+				millis(SPRING_TIMEOUT), millis(DEFAULTS.getCommandTimeout()), plain.calls(),
+				Format.nanos(plain.p50()), Format.nanos(plain.p99()), Format.nanos(plain.max()),
+				Format.nanos(ordercacheUp.p50()), Format.nanos(ordercacheUp.p99()), Format.nanos(ordercacheUp.max()),
+				Format.nanos(springUp.p50()), Format.nanos(springUp.p99()), Format.nanos(springUp.max())));
 		down.appendTable(markdown);
 		markdown.append(String.format(Locale.ROOT,
 				"%nAfter Redis was restarted, both caches answered again %s later (ordercache's probe runs "
 						+ "every %s while the circuit is open; Lettuce reconnects with a growing back-off).%n",
-				format(recovery), millis(DEFAULTS.getOpenDuration())));
+				Format.nanos(recovery), millis(DEFAULTS.getOpenDuration())));
 		frozen.appendTable(markdown);
 		return new Section("4. Redis down and frozen", markdown.toString(),
 				List.of(down.target("4. Redis down"), frozen.target("4. Redis frozen")));
@@ -290,22 +291,6 @@ final class RedisOutageBenchmark {
 
 	private static String millis(Duration duration) {
 		return duration.toMillis() + " ms";
-	}
-
-	/** Nanoseconds as a reader wants them: µs below a millisecond, ms below a minute. */
-	private static String format(long nanos) {
-		String sign = (nanos < 0) ? "−" : "";
-		long abs = Math.abs(nanos);
-		if (abs < 1_000_000) {
-			return String.format(Locale.ROOT, "%s%.1f µs", sign, abs / 1e3);
-		}
-		if (abs < 100_000_000) {
-			return String.format(Locale.ROOT, "%s%.1f ms", sign, abs / 1e6);
-		}
-		if (abs < 10_000_000_000L) {
-			return String.format(Locale.ROOT, "%s%.0f ms", sign, abs / 1e6);
-		}
-		return String.format(Locale.ROOT, "%s%.1f s", sign, abs / 1e9);
 	}
 
 	/** Percentiles of one series of calls, in nanoseconds. */
@@ -336,7 +321,7 @@ final class RedisOutageBenchmark {
 			markdown.append("| read | calls measured | p50 | p99 | max | added p50 | added p99 "
 					+ "| until detected | failed business calls |\n|---|---|---|---|---|---|---|---|---|\n");
 			row(markdown, "ordercache `@CachedOrder`", this.ordercache, String.format(Locale.ROOT,
-					"%d calls, %s", this.detectionCalls, format(this.detectionNanos)), this.ordercacheFailed);
+					"%d calls, %s", this.detectionCalls, Format.nanos(this.detectionNanos)), this.ordercacheFailed);
 			row(markdown, "Spring `@Cacheable` + `LoggingCacheErrorHandler`", this.spring,
 					"never: every call waits", this.springFailed);
 			markdown.append(String.format(Locale.ROOT, "%nSpring Cache / ordercache p99: %,.0f×%n",
@@ -345,14 +330,15 @@ final class RedisOutageBenchmark {
 
 		private void row(StringBuilder markdown, String read, Latencies latencies, String detection, int failed) {
 			markdown.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %d |%n", read,
-					latencies.calls(), format(latencies.p50()), format(latencies.p99()), format(latencies.max()),
-					format(latencies.p50() - this.plain.p50()), format(latencies.p99() - this.plain.p99()),
+					latencies.calls(), Format.nanos(latencies.p50()), Format.nanos(latencies.p99()),
+					Format.nanos(latencies.max()), Format.nanos(latencies.p50() - this.plain.p50()),
+					Format.nanos(latencies.p99() - this.plain.p99()),
 					detection, failed));
 		}
 
 		Section.Target target(String benchmark) {
 			return new Section.Target(benchmark, "added p99 ≤ 1 ms once detected",
-					"added p99 " + format(addedP99()) + ((this.ordercacheFailed != 0)
+					"added p99 " + Format.nanos(addedP99()) + ((this.ordercacheFailed != 0)
 							? ", " + this.ordercacheFailed + " failed calls" : ""),
 					addedP99() <= TARGET_NANOS && this.ordercacheFailed == 0);
 		}
