@@ -6,13 +6,16 @@ import java.util.function.Supplier;
 import org.aopalliance.aop.Advice;
 
 import org.springframework.aop.Pointcut;
+import org.springframework.core.Ordered;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
- * Applies the ordercache interceptor to every method with {@code @CacheOrder}, {@code @EvictOrder}
- * or {@code @CachedOrder}. Matching parses the annotations, so invalid ones fail when the bean's
- * proxy is created, at startup.
+ * Applies the ordercache interceptor to every method with {@code @CacheOrder}, {@code @EvictOrder},
+ * {@code @CachedOrder} or {@code @CachedPeriod}. Matching parses the annotations, so invalid ones
+ * fail when the bean's proxy is created, at startup. Its order ({@code ordercache.advisor-order},
+ * lowest precedence by default) puts it inside the transaction advisor, so that a change joins the
+ * transaction of the method that made it ({@code REQUIRES_NEW}, {@code NOT_SUPPORTED}).
  */
 public final class OrderCacheAdvisor extends AbstractPointcutAdvisor {
 
@@ -29,7 +32,29 @@ public final class OrderCacheAdvisor extends AbstractPointcutAdvisor {
 	 * proxies are being created
 	 */
 	public OrderCacheAdvisor(OrderCacheOperationSource operationSource, Supplier<OrderCacheExecutor> executor) {
-		this.pointcut = new StaticMethodMatcherPointcut() {
+		this(pointcut(operationSource, false), new OrderCacheInterceptor(operationSource, executor));
+	}
+
+	private OrderCacheAdvisor(Pointcut pointcut, Advice advice) {
+		this.pointcut = pointcut;
+		this.advice = advice;
+	}
+
+	/**
+	 * Creates the advisor that runs outside every other one on reads ({@code @CachedOrder},
+	 * {@code @CachedPeriod}) and notes whether they entered an existing transaction, whose snapshot
+	 * may be older than their load token. Its order is {@link Ordered#HIGHEST_PRECEDENCE}.
+	 * @param operationSource parses the annotations
+	 * @return the advisor
+	 */
+	public static OrderCacheAdvisor entryAdvisor(OrderCacheOperationSource operationSource) {
+		OrderCacheAdvisor advisor = new OrderCacheAdvisor(pointcut(operationSource, true), new CallEntry());
+		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return advisor;
+	}
+
+	private static Pointcut pointcut(OrderCacheOperationSource operationSource, boolean readsOnly) {
+		return new StaticMethodMatcherPointcut() {
 
 			{
 				setClassFilter(operationSource::isCandidateClass);
@@ -37,11 +62,12 @@ public final class OrderCacheAdvisor extends AbstractPointcutAdvisor {
 
 			@Override
 			public boolean matches(Method method, Class<?> targetClass) {
-				return operationSource.getOperation(method, targetClass) != null;
+				OrderCacheOperation operation = operationSource.getOperation(method, targetClass);
+				return (operation != null) && (!readsOnly || operation instanceof OrderCacheOperation.Read
+						|| operation instanceof OrderCacheOperation.ReadPeriod);
 			}
 
 		};
-		this.advice = new OrderCacheInterceptor(operationSource, executor);
 	}
 
 	@Override

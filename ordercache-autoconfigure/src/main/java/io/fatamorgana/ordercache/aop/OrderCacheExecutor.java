@@ -1,21 +1,18 @@
 package io.fatamorgana.ordercache.aop;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.OrderIdentity;
+import io.fatamorgana.ordercache.support.Changes;
 import io.fatamorgana.ordercache.support.FailureLog;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.fatamorgana.ordercache.support.TransactionalChanges;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -23,15 +20,23 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Carries out an {@link OrderCacheOperation} around one call of an annotated method. The method's
  * outcome always wins: every cache failure (Redis down, slow or skipped by the open circuit, an
  * invalid key, an unreadable entry, an expression that fails on this call's data) is logged at most
- * once per interval, counted, and otherwise ignored. Writes and evictions made inside a transaction
- * wait for its commit. Concurrent misses of the same call in this JVM run the method once.
+ * once per interval, counted, and otherwise ignored.
+ * <p>
+ * Transactions (docs/protocol.md, "Transactions"): the executor runs inside the transaction advisor,
+ * so a change joins the transaction that made it, and waits for its commit through
+ * {@link TransactionalChanges}. What is written is encoded when the method returns. A method that
+ * throws leaves an eviction instead (after commit, or at once without a transaction), because its
+ * change may have committed. A load is cached only if its database read certainly began after its
+ * load token: not when the call entered an existing transaction or persistence context, and not when
+ * the current transaction changed the order (the read then bypasses the cache). Concurrent misses of
+ * the same call in this JVM run the method once, but a follower only takes the leader's result if no
+ * change was made between their tokens, waits a bounded time, and gets its own copy.
  */
 public final class OrderCacheExecutor {
 
@@ -39,22 +44,30 @@ public final class OrderCacheExecutor {
 
 	private final OrderCacheEngine engine;
 
+	private final TransactionalChanges changes;
+
 	private final OrderCacheCounters counters;
 
 	private final FailureLog failureLog;
 
-	private final ConcurrentMap<Flight, CompletableFuture<@Nullable Object>> flights = new ConcurrentHashMap<>();
+	private final SingleFlight singleFlight;
 
 	/**
 	 * Creates an executor.
 	 * @param engine the cache engine that does the work
+	 * @param changes holds changes until their transaction commits
 	 * @param counters counts failures that happen outside the engine
 	 * @param failureLog where failures are reported
+	 * @param singleFlightWait the longest a call waits for the same call running in another thread
+	 * @param tokenLifetime how long a load token is known to stay unique (the tombstone TTL)
 	 */
-	public OrderCacheExecutor(OrderCacheEngine engine, OrderCacheCounters counters, FailureLog failureLog) {
+	public OrderCacheExecutor(OrderCacheEngine engine, TransactionalChanges changes, OrderCacheCounters counters,
+			FailureLog failureLog, Duration singleFlightWait, Duration tokenLifetime) {
 		this.engine = engine;
+		this.changes = changes;
 		this.counters = counters;
 		this.failureLog = failureLog;
+		this.singleFlight = new SingleFlight(singleFlightWait, tokenLifetime);
 	}
 
 	/**
@@ -78,14 +91,18 @@ public final class OrderCacheExecutor {
 	}
 
 	private @Nullable Object read(OrderCacheOperation.Read operation, Call call) throws Throwable {
-		String period = null;
-		String orderNo = null;
+		OrderCacheEngine.OrderKey key = null;
 		OrderCacheEngine.Lookup<?> lookup = null;
+		boolean changedHere = false;
 		try {
 			EvaluationContext context = call.context(null);
-			period = string(operation.period(), context, "period");
-			orderNo = string(operation.orderNo(), context, "orderNo");
-			lookup = this.engine.lookup(period, orderNo, operation.orderType());
+			String period = string(operation.period(), context, "period");
+			String orderNo = string(operation.orderNo(), context, "orderNo");
+			key = this.engine.orderKey(period, orderNo);
+			changedHere = this.changes.changedInTransaction(key.key(), key.field());
+			if (!changedHere) {
+				lookup = this.engine.lookup(period, orderNo, operation.orderType());
+			}
 		}
 		catch (RuntimeException ex) {
 			failed(operation, "reading through the cache", ex);
@@ -93,30 +110,37 @@ public final class OrderCacheExecutor {
 		if (lookup != null && lookup.order() != null) {
 			return operation.optional() ? Optional.of(lookup.order()) : lookup.order();
 		}
-		Loaded outcome = loadOnce(call);
-		Object result = outcome.result();
-		Object loaded = unwrap(result);
-		String loadToken = (lookup != null) ? lookup.loadToken() : null;
-		if (loaded != null && loadToken != null && outcome.mine()) {
-			String requestedPeriod = period;
-			String requestedOrderNo = orderNo;
-			failOpen(operation, "caching the loaded order", () -> {
-				OrderIdentity identity = this.engine.identify(loaded);
-				if (identity.period().equals(requestedPeriod) && identity.orderNo().equals(requestedOrderNo)) {
-					afterCommit(operation, "caching the loaded order",
-							() -> this.engine.writeLoaded(identity.period(), identity.orderNo(), loaded, loadToken));
-				}
-			});
+		String loadToken = (lookup != null && call.freshRead()) ? lookup.loadToken() : null;
+		OrderCacheEngine.OrderKey requested = key;
+		SingleFlight.Outcome outcome = this.singleFlight.load(call, loadToken, shareable(), (result) -> {
+			Object loaded = unwrap(result);
+			if (loaded == null) {
+				return SingleFlight.NOTHING;
+			}
+			OrderIdentity identity = this.engine.identify(loaded);
+			OrderCacheEngine.EncodedOrder encoded = this.engine.encode(identity.period(), identity.orderNo(), loaded);
+			return (requested != null && encoded.key().equals(requested.key())
+					&& encoded.field().equals(requested.field())) ? encoded : SingleFlight.UNSHARED;
+		}, (shared) -> {
+			Object copy = (shared instanceof OrderCacheEngine.EncodedOrder encoded)
+					? this.engine.copy(encoded, operation.orderType()) : null;
+			return operation.optional() ? Optional.ofNullable(copy) : copy;
+		}, (failure) -> failed(operation, "encoding the loaded order", failure));
+		if (outcome.mine() && loadToken != null && outcome.shared() instanceof OrderCacheEngine.EncodedOrder encoded) {
+			change(Changes.load(this.engine, encoded, loadToken, operation.description()));
 		}
-		return result;
+		return outcome.result();
 	}
 
 	private @Nullable Object readPeriod(OrderCacheOperation.ReadPeriod operation, Call call) throws Throwable {
 		String period = null;
 		OrderCacheEngine.PeriodLookup<?> lookup = null;
 		try {
-			period = string(operation.period(), call.context(null), "period");
-			lookup = this.engine.lookupPeriod(period, operation.orderType(), true);
+			String requested = string(operation.period(), call.context(null), "period");
+			if (!this.changes.changedInTransaction(this.engine.periodKey(requested), null)) {
+				lookup = this.engine.lookupPeriod(requested, operation.orderType(), true);
+				period = requested;
+			}
 		}
 		catch (RuntimeException ex) {
 			failed(operation, "reading the period through the cache", ex);
@@ -124,118 +148,137 @@ public final class OrderCacheExecutor {
 		if (lookup != null && lookup.complete()) {
 			return lookup.orders();
 		}
-		Loaded outcome = loadOnce(call);
-		Object result = outcome.result();
-		String loadToken = (lookup != null) ? lookup.loadToken() : null;
-		if (result instanceof Collection<?> loaded && !loaded.isEmpty() && loadToken != null && outcome.mine()
-				&& this.engine.fitsWholePeriodRead(loaded.size())) {
-			String loadedPeriod = period;
-			failOpen(operation, "caching the loaded period", () -> {
-				List<?> snapshot = new ArrayList<>(loaded);
-				afterCommit(operation, "caching the loaded period",
-						() -> this.engine.writeLoadedPeriod(loadedPeriod, snapshot, loadToken));
-			});
+		String loadToken = (lookup != null && call.freshRead()) ? lookup.loadToken() : null;
+		String loadedPeriod = period;
+		SingleFlight.Outcome outcome = this.singleFlight.load(call, loadToken, shareable(), (result) -> {
+			if (!(result instanceof Collection<?> loaded) || loadedPeriod == null
+					|| !this.engine.fitsWholePeriodRead(loaded.size())) {
+				return SingleFlight.UNSHARED;
+			}
+			OrderCacheEngine.EncodedPeriod encoded = this.engine.encodePeriod(loadedPeriod, loaded);
+			return encoded.skipped().isEmpty() ? encoded : SingleFlight.UNSHARED;
+		}, (shared) -> (shared instanceof OrderCacheEngine.EncodedPeriod encoded)
+				? this.engine.copy(encoded, operation.orderType()) : new ArrayList<>(),
+				(failure) -> failed(operation, "encoding the loaded period", failure));
+		if (outcome.mine() && loadToken != null && outcome.shared() instanceof OrderCacheEngine.EncodedPeriod encoded
+				&& !encoded.orders().isEmpty()) {
+			change(Changes.loadPeriod(this.engine, encoded, loadToken, operation.description()));
 		}
-		return result;
+		return outcome.result();
 	}
 
 	private @Nullable Object cache(OrderCacheOperation.Cache operation, Call call) throws Throwable {
-		Object result = call.proceed();
+		Object result;
+		try {
+			result = call.proceed();
+		}
+		catch (Throwable ex) {
+			failOpen(operation, "evicting after the method threw", () -> evictAfterFailure(operation, call));
+			throw ex;
+		}
 		failOpen(operation, "caching the order", () -> {
 			EvaluationContext context = call.context(result);
 			Object order = unwrap(operation.order().getValue(context));
 			if (order == null) {
 				return;
 			}
-			OrderIdentity identity;
+			OrderCacheEngine.EncodedOrder encoded;
 			if (operation.period() != null && operation.orderNo() != null) {
 				context.setVariable("order", order);
-				identity = new OrderIdentity(string(operation.period(), context, "period"),
-						string(operation.orderNo(), context, "orderNo"));
+				encoded = this.engine.encode(string(operation.period(), context, "period"),
+						string(operation.orderNo(), context, "orderNo"), order);
 			}
 			else {
-				identity = this.engine.identify(order);
+				OrderIdentity identity = this.engine.identify(order);
+				encoded = this.engine.encode(identity.period(), identity.orderNo(), order);
 			}
-			afterCommit(operation, "caching the order",
-					() -> this.engine.write(identity.period(), identity.orderNo(), order));
+			change(Changes.write(this.engine, encoded, operation.description()));
 		});
 		return result;
 	}
 
+	/**
+	 * Evicts the order of a method that threw, since its change may have committed all the same (a
+	 * checked exception, {@code noRollbackFor}, no transaction at all): after commit, or at once.
+	 * Only possible when the order's identity does not come from the result; if it does, a warning
+	 * says so when the transaction commits.
+	 */
+	private void evictAfterFailure(OrderCacheOperation.Cache operation, Call call) {
+		OrderCacheEngine.OrderKey order;
+		try {
+			EvaluationContext context = call.context(null);
+			Object value = unwrap(operation.order().getValue(context));
+			if (operation.period() != null && operation.orderNo() != null) {
+				context.setVariable("order", value);
+				order = this.engine.orderKey(string(operation.period(), context, "period"),
+						string(operation.orderNo(), context, "orderNo"));
+			}
+			else {
+				OrderIdentity identity = this.engine.identify(value);
+				order = this.engine.orderKey(identity.period(), identity.orderNo());
+			}
+		}
+		catch (RuntimeException ex) {
+			this.changes.defer(Changes.impossible(operation.description(), this.failureLog, ex));
+			return;
+		}
+		change(Changes.evict(this.engine, order, operation.description()));
+	}
+
 	private @Nullable Object evict(OrderCacheOperation.Evict operation, Call call) throws Throwable {
-		Object result = call.proceed();
+		Object result = null;
+		Throwable failure = null;
+		try {
+			result = call.proceed();
+		}
+		catch (Throwable ex) {
+			// Its change may have committed all the same; evicting is always safe.
+			failure = ex;
+		}
+		Object returned = result;
 		failOpen(operation, "evicting", () -> {
-			EvaluationContext context = call.context(result);
-			Runnable eviction;
+			EvaluationContext context = call.context(returned);
+			TransactionalChanges.Change eviction;
 			if (operation.order() != null) {
 				Object order = unwrap(operation.order().getValue(context));
 				if (order == null) {
 					return;
 				}
 				OrderIdentity identity = this.engine.identify(order);
-				eviction = () -> this.engine.evict(identity.period(), identity.orderNo());
+				eviction = Changes.evict(this.engine, this.engine.orderKey(identity.period(), identity.orderNo()),
+						operation.description());
 			}
 			else if (operation.allInPeriod()) {
-				String period = string(operation.period(), context, "period");
-				eviction = () -> this.engine.drop(period);
+				eviction = Changes.drop(this.engine,
+						this.engine.periodKey(string(operation.period(), context, "period")), operation.description());
 			}
 			else {
-				String period = string(operation.period(), context, "period");
-				String orderNo = string(operation.orderNo(), context, "orderNo");
-				eviction = () -> this.engine.evict(period, orderNo);
+				eviction = Changes.evict(this.engine,
+						this.engine.orderKey(string(operation.period(), context, "period"),
+								string(operation.orderNo(), context, "orderNo")),
+						operation.description());
 			}
-			afterCommit(operation, "evicting", eviction);
+			change(eviction);
 		});
+		if (failure != null) {
+			throw failure;
+		}
 		return result;
 	}
 
 	/**
-	 * Calls the method, or waits for the same call already running in another thread and returns
-	 * its result. Only the thread that called the method may cache the result: its load token was
-	 * read before the database, a waiting thread's may not have been. Only outside transactions that
-	 * write: what such a transaction reads may never commit, and must not be handed to others.
+	 * Whether this thread's load may be handed to others: not inside a transaction that may write,
+	 * whose reads may never commit.
 	 */
-	private Loaded loadOnce(Call call) throws Throwable {
-		if (TransactionSynchronizationManager.isActualTransactionActive()
-				&& !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-			return new Loaded(call.proceed(), true);
-		}
-		Flight flight = call.flight();
-		CompletableFuture<@Nullable Object> mine = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> running = this.flights.putIfAbsent(flight, mine);
-		if (running != null) {
-			try {
-				return new Loaded(running.join(), false);
-			}
-			catch (CompletionException ex) {
-				throw (ex.getCause() != null) ? ex.getCause() : ex;
-			}
-		}
-		try {
-			Object result = call.proceed();
-			mine.complete(result);
-			return new Loaded(result, true);
-		}
-		catch (Throwable ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.flights.remove(flight, mine);
-		}
+	private static boolean shareable() {
+		return !TransactionSynchronizationManager.isActualTransactionActive()
+				|| TransactionSynchronizationManager.isCurrentTransactionReadOnly();
 	}
 
-	private void afterCommit(OrderCacheOperation operation, String what, Runnable work) {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCommit() {
-					failOpen(operation, what, work);
-				}
-			});
-		}
-		else {
-			failOpen(operation, what, work);
+	/** Applies a change now, or defers it to the commit of the current transaction. */
+	private void change(TransactionalChanges.Change change) {
+		if (!this.changes.defer(change)) {
+			this.changes.applyFailOpen(change);
 		}
 	}
 
@@ -269,28 +312,6 @@ public final class OrderCacheExecutor {
 	}
 
 	/**
-	 * What a load returned, and whether this thread ran it.
-	 * @param result the method's result
-	 * @param mine whether this thread called the method
-	 */
-	private record Loaded(@Nullable Object result, boolean mine) {
-	}
-
-	/**
-	 * The identity of a call for single-flight loading: same bean, method and arguments.
-	 * @param target the bean
-	 * @param method the method
-	 * @param args the arguments
-	 */
-	record Flight(Object target, Method method, List<@Nullable Object> args) {
-
-		Flight(Object target, Method method, @Nullable Object[] args) {
-			this(target, method, Arrays.asList(args.clone()));
-		}
-
-	}
-
-	/**
 	 * One call of an annotated method, as the executor sees it.
 	 */
 	interface Call {
@@ -311,10 +332,17 @@ public final class OrderCacheExecutor {
 		EvaluationContext context(@Nullable Object result);
 
 		/**
-		 * The call's identity for single-flight loading.
-		 * @return the flight
+		 * The call's identity for single-flight loading: same bean, method and arguments.
+		 * @return a key with {@code equals} and {@code hashCode}
 		 */
-		Flight flight();
+		Object flight();
+
+		/**
+		 * Whether a database read by this call certainly begins after now: the call entered no
+		 * transaction and no persistence context that may have read already.
+		 * @return {@code true} if a load by this call may be cached
+		 */
+		boolean freshRead();
 
 		/**
 		 * Creates the evaluation context of a call.

@@ -1,6 +1,8 @@
 package io.fatamorgana.ordercache.aop;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -35,6 +37,7 @@ final class OrderCacheInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Object[] args = invocation.getArguments();
+		boolean freshRead = !CallEntry.enteredExisting();
 		return this.executor.get().execute(operation, new OrderCacheExecutor.Call() {
 
 			@Override
@@ -48,11 +51,25 @@ final class OrderCacheInterceptor implements MethodInterceptor {
 			}
 
 			@Override
-			public OrderCacheExecutor.Flight flight() {
-				return new OrderCacheExecutor.Flight(target, method, args);
+			public Object flight() {
+				return new Flight(target, method, Arrays.asList(args.clone()));
+			}
+
+			@Override
+			public boolean freshRead() {
+				return freshRead;
 			}
 
 		});
+	}
+
+	/**
+	 * The identity of a call for single-flight loading: same bean, method and arguments.
+	 * @param target the bean
+	 * @param method the method
+	 * @param args the arguments
+	 */
+	private record Flight(Object target, Method method, List<@Nullable Object> args) {
 	}
 
 }

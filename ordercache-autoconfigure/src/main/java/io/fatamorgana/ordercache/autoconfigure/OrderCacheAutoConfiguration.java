@@ -18,6 +18,7 @@ import io.fatamorgana.ordercache.support.DefaultOrderCacheService;
 import io.fatamorgana.ordercache.support.FailureLog;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
+import io.fatamorgana.ordercache.support.TransactionalChanges;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -30,12 +31,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -46,7 +50,8 @@ import org.springframework.util.function.SingletonSupplier;
  * {@link RedisConnectionFactory}, and the advisor that makes {@code @CacheOrder},
  * {@code @EvictOrder} and {@code @CachedOrder} work. Off with {@code ordercache.enabled=false}.
  */
-@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@AutoConfiguration(after = DataRedisAutoConfiguration.class,
+		afterName = "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration")
 @ConditionalOnClass({ RedisConnectionFactory.class, JsonMapper.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "ordercache.enabled", matchIfMissing = true)
@@ -128,15 +133,22 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheService orderCacheService(OrderCacheEngine engine) {
-		return new DefaultOrderCacheService(engine);
+	TransactionalChanges orderCacheTransactionalChanges(OrderCacheCounters counters, FailureLog failureLog) {
+		return new TransactionalChanges(counters, failureLog);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheExecutor orderCacheExecutor(OrderCacheEngine engine, OrderCacheCounters counters,
-			FailureLog failureLog) {
-		return new OrderCacheExecutor(engine, counters, failureLog);
+	OrderCacheService orderCacheService(OrderCacheEngine engine, TransactionalChanges changes) {
+		return new DefaultOrderCacheService(engine, changes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OrderCacheExecutor orderCacheExecutor(OrderCacheEngine engine, TransactionalChanges changes,
+			OrderCacheCounters counters, FailureLog failureLog, OrderCacheProperties properties) {
+		return new OrderCacheExecutor(engine, changes, counters, failureLog, properties.getSingleFlightWait(),
+				properties.getConsistency().getTombstoneTtl());
 	}
 
 	@Bean
@@ -152,8 +164,24 @@ public final class OrderCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static OrderCacheAdvisor orderCacheAdvisor(OrderCacheOperationSource orderCacheOperationSource,
-			ObjectProvider<OrderCacheExecutor> executor) {
-		return new OrderCacheAdvisor(orderCacheOperationSource, SingletonSupplier.of(executor::getObject));
+			ObjectProvider<OrderCacheExecutor> executor, Environment environment) {
+		OrderCacheAdvisor advisor = new OrderCacheAdvisor(orderCacheOperationSource,
+				SingletonSupplier.of(executor::getObject));
+		advisor.setOrder(Binder.get(environment)
+			.bind("ordercache.advisor-order", Integer.class)
+			.orElse(Ordered.LOWEST_PRECEDENCE));
+		return advisor;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static OrderCacheAdvisor orderCacheEntryAdvisor(OrderCacheOperationSource orderCacheOperationSource) {
+		return OrderCacheAdvisor.entryAdvisor(orderCacheOperationSource);
+	}
+
+	@Bean
+	static AdvisorOrderCheck orderCacheAdvisorOrderCheck(ConfigurableListableBeanFactory beanFactory) {
+		return new AdvisorOrderCheck(beanFactory, "orderCacheAdvisor");
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.fatamorgana.ordercache.key.OrderKeys;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
 
 /**
  * Configuration of the order cache, under {@code ordercache}.
@@ -55,6 +56,21 @@ public class OrderCacheProperties implements InitializingBean {
 	 * together do not expire together.
 	 */
 	private double ttlJitter = 0.05;
+
+	/**
+	 * Order of the ordercache advisor among the advisors of a bean. The default, lowest precedence,
+	 * with the advisor registered after Spring Boot's transaction auto-configuration, puts it inside
+	 * the transaction advisor, so that a change waits for the commit of the transaction of the method
+	 * that made it (REQUIRES_NEW, NOT_SUPPORTED). A startup warning says when another value puts it
+	 * outside.
+	 */
+	private int advisorOrder = Ordered.LOWEST_PRECEDENCE;
+
+	/**
+	 * Longest a read waits for the same read (same bean, method and arguments) running in another
+	 * thread before it calls the method itself.
+	 */
+	private Duration singleFlightWait = Duration.ofSeconds(2);
 
 	private final Identity identity = new Identity();
 
@@ -142,6 +158,22 @@ public class OrderCacheProperties implements InitializingBean {
 		return this.warmUp;
 	}
 
+	public int getAdvisorOrder() {
+		return this.advisorOrder;
+	}
+
+	public void setAdvisorOrder(int advisorOrder) {
+		this.advisorOrder = advisorOrder;
+	}
+
+	public Duration getSingleFlightWait() {
+		return this.singleFlightWait;
+	}
+
+	public void setSingleFlightWait(Duration singleFlightWait) {
+		this.singleFlightWait = singleFlightWait;
+	}
+
 	@Override
 	public void afterPropertiesSet() {
 		try {
@@ -169,6 +201,10 @@ public class OrderCacheProperties implements InitializingBean {
 		if (!(this.ttlJitter >= 0 && this.ttlJitter <= 0.5)) {
 			throw new InvalidOrderCachePropertyException("ordercache.ttl-jitter", this.ttlJitter,
 					"must be between 0 and 0.5");
+		}
+		if (this.singleFlightWait.isNegative()) {
+			throw new InvalidOrderCachePropertyException("ordercache.single-flight-wait", this.singleFlightWait,
+					"must not be negative");
 		}
 		for (String period : this.warmUp.periods) {
 			try {

@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.support;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -14,42 +15,67 @@ import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
- * The {@link OrderCacheService} on the {@link OrderCacheEngine}.
+ * The {@link OrderCacheService} on the {@link OrderCacheEngine}. Inside an actual transaction,
+ * changes wait for its commit ({@link TransactionalChanges}) and reads do not answer for orders the
+ * transaction changed, as with the annotations.
  */
 public final class DefaultOrderCacheService implements OrderCacheService {
 
 	private final OrderCacheEngine engine;
 
+	private final TransactionalChanges changes;
+
 	/**
 	 * Creates the service.
 	 * @param engine the engine that does the work
+	 * @param changes holds changes until their transaction commits
 	 */
-	public DefaultOrderCacheService(OrderCacheEngine engine) {
+	public DefaultOrderCacheService(OrderCacheEngine engine, TransactionalChanges changes) {
 		this.engine = engine;
+		this.changes = changes;
 	}
 
 	@Override
 	public void cacheOrder(Object order) {
 		OrderIdentity identity = this.engine.identify(order);
-		this.engine.write(identity.period(), identity.orderNo(), order);
+		cacheOrder(identity.period(), identity.orderNo(), order);
 	}
 
 	@Override
 	public void cacheOrder(String period, String orderNo, Object order) {
-		this.engine.write(period, orderNo, order);
+		OrderCacheEngine.EncodedOrder encoded = this.engine.encode(period, orderNo, order);
+		if (!this.changes.defer(Changes.write(this.engine, encoded, "cacheOrder"))) {
+			this.engine.write(encoded);
+		}
 	}
 
 	@Override
 	public BatchResult batchCacheOrders(Collection<?> orders) {
-		return this.engine.writeAll(orders);
+		OrderCacheEngine.EncodedBatch batch = this.engine.encodeAll(orders);
+		if (!TransactionSynchronizationManager.isActualTransactionActive()
+				|| !TransactionSynchronizationManager.isSynchronizationActive()) {
+			return this.engine.writeAll(batch);
+		}
+		int accepted = 0;
+		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
+			this.changes.defer(Changes.writeAll(this.engine, period.getKey(), period.getValue(), "batchCacheOrders"));
+			accepted += period.getValue().size();
+		}
+		return new BatchResult(accepted, batch.skipped());
 	}
 
 	@Override
 	public BatchResult loadPeriod(String period, Supplier<? extends Collection<?>> loader) {
 		Assert.notNull(loader, "loader must not be null");
+		this.engine.periodKey(period);
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			// The transaction may have read before the token: what it loads must not be cached.
+			return new BatchResult(0, List.of());
+		}
 		String loadToken = this.engine.loadToken(period);
 		Collection<?> orders = loader.get();
 		Assert.notNull(orders, "loader returned null instead of the orders of period " + period);
@@ -58,6 +84,9 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 
 	@Override
 	public <T> List<T> getOrdersByPeriod(String period, Class<T> orderType) {
+		if (this.changes.changedInTransaction(this.engine.periodKey(period), null)) {
+			return List.of();
+		}
 		return this.engine.lookupPeriod(period, orderType, false).orders();
 	}
 
@@ -68,17 +97,24 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 
 	@Override
 	public <T> Optional<List<T>> getCompletePeriod(String period, Class<T> orderType) {
+		if (this.changes.changedInTransaction(this.engine.periodKey(period), null)) {
+			return Optional.empty();
+		}
 		OrderCacheEngine.PeriodLookup<T> found = this.engine.lookupPeriod(period, orderType, true);
 		return found.complete() ? Optional.of(found.orders()) : Optional.empty();
 	}
 
 	@Override
 	public boolean isPeriodComplete(String period) {
-		return this.engine.isComplete(period);
+		return !this.changes.changedInTransaction(this.engine.periodKey(period), null)
+				&& this.engine.isComplete(period);
 	}
 
 	@Override
 	public <T> Optional<T> getOrder(String period, String orderNo, Class<T> orderType) {
+		if (changedInTransaction(period, orderNo)) {
+			return Optional.empty();
+		}
 		return Optional.ofNullable(this.engine.lookup(period, orderNo, orderType).order());
 	}
 
@@ -89,17 +125,24 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 
 	@Override
 	public boolean isOrderCached(String period, String orderNo) {
-		return this.engine.exists(period, orderNo);
+		return !changedInTransaction(period, orderNo) && this.engine.exists(period, orderNo);
 	}
 
 	@Override
 	public boolean deleteOrder(String period, String orderNo) {
-		return this.engine.evict(period, orderNo);
+		OrderCacheEngine.OrderKey order = this.engine.orderKey(period, orderNo);
+		return !this.changes.defer(Changes.evict(this.engine, order, "deleteOrder")) && this.engine.evict(order);
 	}
 
 	@Override
 	public boolean deletePeriodOrders(String period) {
-		return this.engine.drop(period);
+		String key = this.engine.periodKey(period);
+		return !this.changes.defer(Changes.drop(this.engine, key, "deletePeriodOrders")) && this.engine.dropKey(key);
+	}
+
+	private boolean changedInTransaction(String period, String orderNo) {
+		OrderCacheEngine.OrderKey order = this.engine.orderKey(period, orderNo);
+		return this.changes.changedInTransaction(order.key(), order.field());
 	}
 
 	@Override

@@ -327,6 +327,54 @@ public final class OrderCacheEngine {
 	}
 
 	/**
+	 * Checks an order's key and turns the order into the stored JSON, as it is now: what is
+	 * written later (after commit) is this, whatever happens to the object meanwhile.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @param order the order
+	 * @return the encoded order
+	 * @throws IllegalArgumentException if the key is invalid or the order cannot be written as JSON
+	 */
+	public EncodedOrder encode(String period, String orderNo, Object order) {
+		String key = this.keys.periodKey(period);
+		String field = this.keys.orderNo(orderNo);
+		Assert.notNull(order, "order must not be null");
+		return new EncodedOrder(key, field, encode(order, field));
+	}
+
+	/**
+	 * Reads a fresh copy of an encoded order, for a caller that must not share another's object.
+	 * @param order the encoded order
+	 * @param type the class to read it as
+	 * @param <T> the order type
+	 * @return a new object
+	 */
+	public <T> T copy(EncodedOrder order, Class<T> type) {
+		return this.codec.decode(order.json(), type);
+	}
+
+	/**
+	 * Checks an order's key.
+	 * @param period the period number
+	 * @param orderNo the order number
+	 * @return the period's key and the order's field
+	 * @throws IllegalArgumentException if either is invalid
+	 */
+	public OrderKey orderKey(String period, String orderNo) {
+		return new OrderKey(this.keys.periodKey(period), this.keys.orderNo(orderNo));
+	}
+
+	/**
+	 * Checks a period's key.
+	 * @param period the period number
+	 * @return the period's key
+	 * @throws IllegalArgumentException if the period is invalid
+	 */
+	public String periodKey(String period) {
+		return this.keys.periodKey(period);
+	}
+
+	/**
 	 * Writes a committed change of an order. If Redis cannot be reached, the order is evicted as soon
 	 * as it can, so that its older copy is never served.
 	 * @param period the period number
@@ -334,13 +382,20 @@ public final class OrderCacheEngine {
 	 * @param order the order
 	 */
 	public void write(String period, String orderNo, Object order) {
-		String key = this.keys.periodKey(period);
-		String field = this.keys.orderNo(orderNo);
-		Assert.notNull(order, "order must not be null");
-		byte[] json = encode(order, field);
+		write(encode(period, orderNo, order));
+	}
+
+	/**
+	 * Writes a committed change of an encoded order. If Redis cannot be reached, the order is
+	 * evicted as soon as it can, so that its older copy is never served.
+	 * @param order the encoded order
+	 */
+	public void write(EncodedOrder order) {
+		String key = order.key();
+		String field = order.field();
 		try {
 			count(redis(key, () -> "Could not cache order " + field + " in " + key,
-					() -> this.store.write(key, Map.of(field, json), ttl(), null, false)));
+					() -> this.store.write(key, Map.of(field, order.json()), ttl(), null, false)));
 		}
 		catch (OrderCacheException ex) {
 			this.pending.order(key, field);
@@ -354,24 +409,53 @@ public final class OrderCacheEngine {
 	 * @return what was cached and skipped
 	 */
 	public BatchResult writeAll(Collection<?> orders) {
+		return writeAll(encodeAll(orders));
+	}
+
+	/**
+	 * Checks and encodes committed orders of any periods, for {@link #writeAll(EncodedBatch)} now or
+	 * after commit. Invalid orders are skipped and reported.
+	 * @param orders the orders
+	 * @return the encoded orders by period key, and the skipped ones
+	 */
+	public EncodedBatch encodeAll(Collection<?> orders) {
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
 		Map<String, Map<String, byte[]>> byKey = encodeAll(orders, null, skipped);
+		return new EncodedBatch(byKey, skipped);
+	}
+
+	/**
+	 * Writes encoded committed orders in chunks. A chunk that cannot reach Redis is remembered for
+	 * eviction, and so is every chunk after it, which is not tried.
+	 * @param batch the encoded orders
+	 * @return what was cached and skipped
+	 * @throws OrderCacheException if a chunk could not be written
+	 */
+	public BatchResult writeAll(EncodedBatch batch) {
 		int cached = 0;
-		for (Map.Entry<String, Map<String, byte[]>> period : byKey.entrySet()) {
+		OrderCacheException failure = null;
+		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
 			String key = period.getKey();
 			for (Map<String, byte[]> chunk : chunks(period.getValue())) {
+				if (failure != null) {
+					chunk.keySet().forEach((field) -> this.pending.order(key, field));
+					continue;
+				}
 				try {
 					cached += count(redis(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
 							() -> this.store.write(key, chunk, ttl(), null, false)));
 				}
 				catch (OrderCacheException ex) {
 					chunk.keySet().forEach((field) -> this.pending.order(key, field));
-					throw ex;
+					failure = ex;
 				}
 			}
 		}
-		return new BatchResult(cached, skipped);
+		if (failure != null) {
+			throw failure;
+		}
+		return new BatchResult(cached, batch.skipped());
 	}
 
 	/**
@@ -382,11 +466,72 @@ public final class OrderCacheEngine {
 	 * @param loadToken the token from the lookup that missed
 	 */
 	public void writeLoaded(String period, String orderNo, Object order, String loadToken) {
-		String key = this.keys.periodKey(period);
-		String field = this.keys.orderNo(orderNo);
-		byte[] json = encode(order, field);
+		writeLoaded(encode(period, orderNo, order), loadToken);
+	}
+
+	/**
+	 * Caches an encoded order a read loaded from the database after a miss.
+	 * @param order the encoded order
+	 * @param loadToken the token from the lookup that missed
+	 */
+	public void writeLoaded(EncodedOrder order, String loadToken) {
+		String key = order.key();
+		String field = order.field();
 		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
-				() -> this.store.write(key, Map.of(field, json), ttl(), loadToken, false)));
+				() -> this.store.write(key, Map.of(field, order.json()), ttl(), loadToken, false)));
+	}
+
+	/**
+	 * Checks and encodes every order of a period as loaded, for
+	 * {@link #writeLoadedPeriod(EncodedPeriod, String)} after commit.
+	 * @param period the period number
+	 * @param orders every order of the period
+	 * @return the encoded period
+	 */
+	public EncodedPeriod encodePeriod(String period, Collection<?> orders) {
+		String key = this.keys.periodKey(period);
+		Assert.notNull(orders, "orders must not be null");
+		List<BatchResult.Skipped> skipped = new ArrayList<>();
+		Map<String, byte[]> encoded = encodeAll(orders, period, skipped).getOrDefault(key, new LinkedHashMap<>());
+		return new EncodedPeriod(key, encoded, skipped);
+	}
+
+	/**
+	 * Caches an encoded period and marks it complete, unless the period changed since the token
+	 * was read or some of its orders could not be encoded.
+	 * @param period the encoded period
+	 * @param loadToken the token read before loading
+	 * @return what was cached and skipped
+	 */
+	public BatchResult writeLoadedPeriod(EncodedPeriod period, String loadToken) {
+		String key = period.key();
+		List<Map<String, byte[]>> chunks = chunks(period.orders());
+		int cached = 0;
+		for (int i = 0; i < chunks.size(); i++) {
+			Map<String, byte[]> chunk = chunks.get(i);
+			boolean markComplete = (i == chunks.size() - 1) && period.skipped().isEmpty();
+			OrderHashStore.WriteResult result = redis(key,
+					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
+					() -> this.store.write(key, chunk, ttl(), loadToken, markComplete));
+			if (!result.applied()) {
+				break;
+			}
+			cached += count(result);
+		}
+		return new BatchResult(cached, period.skipped());
+	}
+
+	/**
+	 * Reads fresh copies of an encoded period, for a caller that must not share another's objects.
+	 * @param period the encoded period
+	 * @param type the class to read each order as
+	 * @param <T> the order type
+	 * @return new objects
+	 */
+	public <T> List<T> copy(EncodedPeriod period, Class<T> type) {
+		List<T> copies = new ArrayList<>(period.orders().size());
+		period.orders().values().forEach((json) -> copies.add(this.codec.decode(json, type)));
+		return copies;
 	}
 
 	/**
@@ -452,8 +597,18 @@ public final class OrderCacheEngine {
 	 * @return whether the order was cached
 	 */
 	public boolean evict(String period, String orderNo) {
-		String key = this.keys.periodKey(period);
-		String field = this.keys.orderNo(orderNo);
+		return evict(orderKey(period, orderNo));
+	}
+
+	/**
+	 * Removes an order after a committed change. If Redis cannot be reached, the eviction is kept
+	 * and replayed.
+	 * @param order where the order lives
+	 * @return whether the order was cached
+	 */
+	public boolean evict(OrderKey order) {
+		String key = order.key();
+		String field = order.field();
 		try {
 			boolean removed = redis(key, () -> "Could not evict order " + field + " from " + key,
 					() -> this.store.evict(key, field, this.settings.tombstoneTtl()));
@@ -472,7 +627,15 @@ public final class OrderCacheEngine {
 	 * @return whether the period had cached orders
 	 */
 	public boolean drop(String period) {
-		String key = this.keys.periodKey(period);
+		return dropKey(periodKey(period));
+	}
+
+	/**
+	 * Drops a whole period by its key. If Redis cannot be reached, the drop is kept and replayed.
+	 * @param key the period's key, as {@link #periodKey} returned it
+	 * @return whether the period had cached orders
+	 */
+	public boolean dropKey(String key) {
 		try {
 			long dropped = redis(key, () -> "Could not drop " + key,
 					() -> this.store.drop(key, this.settings.tombstoneTtl()));
@@ -690,6 +853,40 @@ public final class OrderCacheEngine {
 	 * @param <T> the order type
 	 */
 	public record PeriodLookup<T>(List<T> orders, boolean complete, @Nullable String loadToken) {
+	}
+
+	/**
+	 * An order checked and turned into its stored JSON.
+	 * @param key the period's key
+	 * @param field the order number
+	 * @param json the stored JSON
+	 */
+	public record EncodedOrder(String key, String field, byte[] json) {
+	}
+
+	/**
+	 * Committed orders checked and encoded, by period key.
+	 * @param byKey period key &rarr; order number &rarr; JSON
+	 * @param skipped the orders that could not be encoded
+	 */
+	public record EncodedBatch(Map<String, Map<String, byte[]>> byKey, List<BatchResult.Skipped> skipped) {
+	}
+
+	/**
+	 * Every order of a period as loaded, checked and encoded.
+	 * @param key the period's key
+	 * @param orders order number &rarr; JSON
+	 * @param skipped the orders that could not be encoded (the period is then not marked complete)
+	 */
+	public record EncodedPeriod(String key, Map<String, byte[]> orders, List<BatchResult.Skipped> skipped) {
+	}
+
+	/**
+	 * Where an order lives.
+	 * @param key the period's key
+	 * @param field the order number
+	 */
+	public record OrderKey(String key, String field) {
 	}
 
 	/**

@@ -1,7 +1,8 @@
 -- Removes one order and leaves a tombstone: for a tombstone TTL, writes of the order are refused,
 -- except loads that read the database after this eviction (they carry a later eviction sequence).
 -- So an older copy still on its way (a slow load, a delayed write) cannot bring it back. The
--- period is no longer complete. A key that had no TTL gets the tombstone TTL: no key lives without.
+-- period is no longer complete. The key lives at least a tombstone TTL from now, so that the
+-- tombstone and the sequence are not lost before they expire. The protocol: docs/protocol.md.
 -- KEYS[1] = period key; ARGV[1] = order number; ARGV[2] = tombstone TTL in ms
 -- Returns 1 if the order was cached, else 0
 local key = KEYS[1]
@@ -28,7 +29,7 @@ if raw then
 end
 tombstones[ARGV[1]] = {sequence, now + tonumber(ARGV[2])}
 redis.call('HSET', key, '!t', cjson.encode(tombstones))
-if redis.call('PTTL', key) < 0 then
+if redis.call('PTTL', key) < tonumber(ARGV[2]) then
   redis.call('PEXPIRE', key, ARGV[2])
 end
 return removed

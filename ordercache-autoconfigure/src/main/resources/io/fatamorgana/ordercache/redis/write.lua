@@ -5,7 +5,11 @@
 --    database after the eviction; a refused order is removed, since the copy in the hash may be
 --    older than the refused one, and the period is no longer complete (the hash may lack an order
 --    the database has);
---  * a load whose period was dropped since it read (epoch changed) is refused whole.
+--  * a load whose period was dropped since it read (epoch changed) is refused whole;
+--  * a load marks the period complete only if no order of it was evicted since its token.
+-- A write of a committed change moves the change sequence !s on, so that the load token of every
+-- later read differs from that of every earlier one (single-flight compares them).
+-- The protocol: docs/protocol.md.
 -- KEYS[1] = period key
 -- ARGV[1] = TTL in ms; ARGV[2] = load token 'epoch.sequence' read before loading, or '' for a write
 -- of a committed change; ARGV[3] = '1' to mark the period complete; ARGV[4] = version JSON fields,
@@ -93,13 +97,28 @@ end
 for from = 1, #fields, 2000 do
   redis.call('HSET', key, unpack(fields, from, math.min(from + 1999, #fields)))
 end
-local complete = ARGV[3] == '1' and missing == 0
+local function evictedSince(sequence)
+  if not tombstones then
+    return false
+  end
+  for _, tombstone in pairs(tombstones) do
+    if type(tombstone) == 'table' and tonumber(tombstone[1]) and tonumber(tombstone[2])
+        and tombstone[2] > now and tombstone[1] > sequence then
+      return true
+    end
+  end
+  return false
+end
+local complete = ARGV[3] == '1' and missing == 0 and loadSequence ~= nil and not evictedSince(loadSequence)
 if complete then
   redis.call('HSET', key, '!c', '1')
 elseif missing > 0 then
   redis.call('HDEL', key, '!c')
 end
-if written > 0 or complete then
+if loadSequence == nil then
+  redis.call('HINCRBY', key, '!s', 1)
+end
+if written > 0 or complete or redis.call('PTTL', key) == -1 then
   redis.call('PEXPIRE', key, ARGV[1])
 end
 return {written, refused, 1}

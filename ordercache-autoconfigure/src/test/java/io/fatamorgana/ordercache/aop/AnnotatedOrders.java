@@ -16,6 +16,7 @@ import io.fatamorgana.ordercache.annotation.EvictOrder;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
  * A user's order service: a table in H2 for what must really commit or roll back, and a map for
@@ -96,6 +97,16 @@ public class AnnotatedOrders {
 	public TestOrder get(String period, String orderNo) {
 		this.loads.incrementAndGet();
 		return this.database.get(key(period, orderNo));
+	}
+
+	@CachedOrder(period = "#period", orderNo = "#orderNo")
+	@Transactional(readOnly = true)
+	public Optional<TestOrder> findInOwnTransaction(String period, String orderNo, boolean rollBack) {
+		this.loads.incrementAndGet();
+		if (rollBack) {
+			TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+		}
+		return Optional.ofNullable(this.database.get(key(period, orderNo)));
 	}
 
 	@CachedPeriod(period = "#period")

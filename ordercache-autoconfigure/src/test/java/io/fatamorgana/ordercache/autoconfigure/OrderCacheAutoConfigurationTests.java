@@ -23,10 +23,14 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.Ordered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -44,7 +48,8 @@ class OrderCacheAutoConfigurationTests {
 	void defaultsCreateTheServiceAndTheAdvisorFromTheSeedsSettings() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(OrderCacheService.class)
-				.hasSingleBean(OrderCacheAdvisor.class)
+				.hasBean("orderCacheAdvisor")
+				.hasBean("orderCacheEntryAdvisor")
 				.hasSingleBean(OrderIdentityResolver.class);
 			OrderCacheProperties properties = context.getBean(OrderCacheProperties.class);
 			assertThat(properties.getKeyPrefix()).isEqualTo("fataMorgana_");
@@ -52,6 +57,31 @@ class OrderCacheAutoConfigurationTests {
 			assertThat(properties.getIdentity().getPeriodProperty()).isEqualTo("periodNumber");
 			assertThat(properties.getIdentity().getOrderNoProperty()).isEqualTo("orderNo");
 		});
+	}
+
+	@Test
+	void theAdvisorRunsInsideBootsTransactionAdvisorByDefaultAndTheEntryAdvisorOutside() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context.getBean("orderCacheAdvisor", OrderCacheAdvisor.class).getOrder())
+					.isEqualTo(Ordered.LOWEST_PRECEDENCE);
+				assertThat(context.getBean("orderCacheEntryAdvisor", OrderCacheAdvisor.class).getOrder())
+					.isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+				assertThat(context.getBean(AdvisorOrderCheck.class).problem()).isNull();
+			});
+	}
+
+	@Test
+	void anAdvisorOrderThatPutsTheCacheOutsideTheTransactionIsReported() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class))
+			.withPropertyValues("ordercache.advisor-order=0")
+			.run((context) -> assertThat(context.getBean(AdvisorOrderCheck.class).problem())
+				.contains("runs outside the transaction advisor")
+				.contains("ordercache.advisor-order"));
 	}
 
 	@Test

@@ -1,0 +1,136 @@
+package io.fatamorgana.ordercache.support;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The cache changes that wait for a transaction's commit, each carried out by the
+ * {@link OrderCacheEngine}: writes of committed changes, evictions, drops, and loads.
+ */
+public final class Changes {
+
+	private Changes() {
+	}
+
+	/**
+	 * A write of a committed change; when the outcome is unknown, an eviction of the order.
+	 * @param engine the engine
+	 * @param order the encoded order
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change write(OrderCacheEngine engine, OrderCacheEngine.EncodedOrder order,
+			String description) {
+		return new Change(order.key(), order.field(), true, description, "caching the order", () -> engine.write(order),
+				() -> engine.evict(new OrderCacheEngine.OrderKey(order.key(), order.field())));
+	}
+
+	/**
+	 * A write of committed orders of a period; when the outcome is unknown, their evictions.
+	 * @param engine the engine
+	 * @param key the period's key
+	 * @param orders the period's encoded orders
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change writeAll(OrderCacheEngine engine, String key, Map<String, byte[]> orders,
+			String description) {
+		OrderCacheEngine.EncodedBatch batch = new OrderCacheEngine.EncodedBatch(Map.of(key, orders),
+				java.util.List.of());
+		return new Change(key, null, true, description, "caching the orders", () -> engine.writeAll(batch),
+				() -> orders.keySet()
+			.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field))));
+	}
+
+	/**
+	 * An eviction of one order.
+	 * @param engine the engine
+	 * @param order where the order lives
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change evict(OrderCacheEngine engine, OrderCacheEngine.OrderKey order,
+			String description) {
+		Runnable evict = () -> engine.evict(order);
+		return new Change(order.key(), order.field(), true, description, "evicting", evict, evict);
+	}
+
+	/**
+	 * A drop of a whole period.
+	 * @param engine the engine
+	 * @param key the period's key
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change drop(OrderCacheEngine engine, String key, String description) {
+		Runnable drop = () -> engine.dropKey(key);
+		return new Change(key, null, true, description, "evicting", drop, drop);
+	}
+
+	/**
+	 * A load of one order, with the token read before the database; nothing when the outcome is
+	 * unknown.
+	 * @param engine the engine
+	 * @param order the encoded order as loaded
+	 * @param loadToken the token
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change load(OrderCacheEngine engine, OrderCacheEngine.EncodedOrder order,
+			String loadToken, String description) {
+		return new Change(order.key(), order.field(), false, description, "caching the loaded order",
+				() -> engine.writeLoaded(order, loadToken),
+				() -> {
+				});
+	}
+
+	/**
+	 * A load of a whole period, with the token read before the database; nothing when the outcome
+	 * is unknown.
+	 * @param engine the engine
+	 * @param period the encoded period as loaded
+	 * @param loadToken the token
+	 * @param description what to name in a log
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change loadPeriod(OrderCacheEngine engine, OrderCacheEngine.EncodedPeriod period,
+			String loadToken, String description) {
+		return new Change(period.key(), null, false, description, "caching the loaded period",
+				() -> engine.writeLoadedPeriod(period, loadToken),
+				() -> {
+				});
+	}
+
+	/**
+	 * A change that cannot be made because the order is unknown (a method that failed before
+	 * returning the order its identity comes from): a warning if its transaction commits.
+	 * @param description what to name in a log
+	 * @param failureLog where to warn
+	 * @param reason why it cannot be made
+	 * @return the change
+	 */
+	public static TransactionalChanges.Change impossible(String description, FailureLog failureLog,
+			RuntimeException reason) {
+		Runnable warn = () -> failureLog.warn(description, "evicting after the method threw in a transaction that"
+				+ " committed; its order is read from the result, which there is none of: give 'period' and"
+				+ " 'orderNo' from parameters to cover this", reason);
+		return new Change("", null, false, description, "evicting after the method threw", warn, warn);
+	}
+
+	private record Change(String key, @Nullable String field, boolean modifies, String description, String action,
+			Runnable onCommit, Runnable onUnknown) implements TransactionalChanges.Change {
+
+		@Override
+		public void committed() {
+			this.onCommit.run();
+		}
+
+		@Override
+		public void unknown() {
+			this.onUnknown.run();
+		}
+
+	}
+
+}
