@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import org.aopalliance.aop.Advice;
 
 import org.springframework.aop.Pointcut;
-import org.springframework.core.Ordered;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
@@ -32,28 +31,17 @@ public final class OrderCacheAdvisor extends AbstractPointcutAdvisor {
 	 * proxies are being created
 	 */
 	public OrderCacheAdvisor(OrderCacheOperationSource operationSource, Supplier<OrderCacheExecutor> executor) {
-		this(pointcut(operationSource, false), new OrderCacheInterceptor(operationSource, executor));
-	}
-
-	private OrderCacheAdvisor(Pointcut pointcut, Advice advice) {
-		this.pointcut = pointcut;
-		this.advice = advice;
+		this.pointcut = pointcut(operationSource, false);
+		this.advice = new OrderCacheInterceptor(operationSource, executor);
 	}
 
 	/**
-	 * Creates the advisor that runs outside every other one on reads ({@code @CachedOrder},
-	 * {@code @CachedPeriod}) and notes whether they entered an existing transaction, whose snapshot
-	 * may be older than their load token. Its order is {@link Ordered#HIGHEST_PRECEDENCE}.
+	 * The methods of the ordercache annotations.
 	 * @param operationSource parses the annotations
-	 * @return the advisor
+	 * @param readsOnly whether to match only {@code @CachedOrder} and {@code @CachedPeriod}
+	 * @return the pointcut
 	 */
-	public static OrderCacheAdvisor entryAdvisor(OrderCacheOperationSource operationSource) {
-		OrderCacheAdvisor advisor = new OrderCacheAdvisor(pointcut(operationSource, true), new CallEntry());
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return advisor;
-	}
-
-	private static Pointcut pointcut(OrderCacheOperationSource operationSource, boolean readsOnly) {
+	static Pointcut pointcut(OrderCacheOperationSource operationSource, boolean readsOnly) {
 		return new StaticMethodMatcherPointcut() {
 
 			{

@@ -5,6 +5,7 @@ import java.util.List;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
+import io.fatamorgana.ordercache.aop.OrderCacheEntryAdvisor;
 import io.fatamorgana.ordercache.aop.OrderCacheExecutor;
 import io.fatamorgana.ordercache.aop.OrderCacheOperationSource;
 import io.fatamorgana.ordercache.codec.OrderCodec;
@@ -175,8 +176,8 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static OrderCacheAdvisor orderCacheEntryAdvisor(OrderCacheOperationSource orderCacheOperationSource) {
-		return OrderCacheAdvisor.entryAdvisor(orderCacheOperationSource);
+	static OrderCacheEntryAdvisor orderCacheEntryAdvisor(OrderCacheOperationSource orderCacheOperationSource) {
+		return new OrderCacheEntryAdvisor(orderCacheOperationSource);
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
 import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
 import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
+import io.fatamorgana.ordercache.aop.OrderCacheEntryAdvisor;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +49,8 @@ class OrderCacheAutoConfigurationTests {
 	void defaultsCreateTheServiceAndTheAdvisorFromTheSeedsSettings() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(OrderCacheService.class)
-				.hasBean("orderCacheAdvisor")
-				.hasBean("orderCacheEntryAdvisor")
+				.hasSingleBean(OrderCacheAdvisor.class)
+				.hasSingleBean(OrderCacheEntryAdvisor.class)
 				.hasSingleBean(OrderIdentityResolver.class);
 			OrderCacheProperties properties = context.getBean(OrderCacheProperties.class);
 			assertThat(properties.getKeyPrefix()).isEqualTo("fataMorgana_");
@@ -67,7 +68,7 @@ class OrderCacheAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context.getBean("orderCacheAdvisor", OrderCacheAdvisor.class).getOrder())
 					.isEqualTo(Ordered.LOWEST_PRECEDENCE);
-				assertThat(context.getBean("orderCacheEntryAdvisor", OrderCacheAdvisor.class).getOrder())
+				assertThat(context.getBean(OrderCacheEntryAdvisor.class).getOrder())
 					.isEqualTo(Ordered.HIGHEST_PRECEDENCE);
 				assertThat(context.getBean(AdvisorOrderCheck.class).problem()).isNull();
 			});
