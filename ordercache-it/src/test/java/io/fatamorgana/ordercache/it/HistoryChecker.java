@@ -230,7 +230,7 @@ public final class HistoryChecker {
 	}
 
 	private String describe(Op read, String key) {
-		return read.kind().isPeriodRead() ? read.describe(this.history) + ", for " + key : read.describe(this.history);
+		return read.describe(this.history) + "; for " + key + " it";
 	}
 
 	private static boolean invokedBefore(Context context, LogEntry state, long time) {
