@@ -7,6 +7,7 @@ import io.fatamorgana.ordercache.it.History.Kind;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.Query;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
@@ -48,10 +49,18 @@ public class JpaOrderStore implements OrderStore {
 				.setParameter("period", period).setParameter("orderNo", orderNo).executeUpdate();
 			default -> throw new IllegalArgumentException(kind.toString());
 		}
-		this.entityManager
-			.createNativeQuery("INSERT INTO oc_changes (period_number, order_no, rev, status, op_id) VALUES (?, ?, ?, ?, ?)")
-			.setParameter(1, period).setParameter(2, orderNo).setParameter(3, revision).setParameter(4, written)
-			.setParameter(5, opId).executeUpdate();
+		// A literal NULL for a delete: an untyped null parameter is not bound alike by every driver.
+		Query query = this.entityManager.createNativeQuery((written != null)
+				? "INSERT INTO oc_changes (period_number, order_no, rev, status, op_id) VALUES (?, ?, ?, ?, ?)"
+				: "INSERT INTO oc_changes (period_number, order_no, rev, status, op_id) VALUES (?, ?, ?, NULL, ?)")
+			.setParameter(1, period).setParameter(2, orderNo).setParameter(3, revision);
+		if (written != null) {
+			query.setParameter(4, written).setParameter(5, opId);
+		}
+		else {
+			query.setParameter(4, opId);
+		}
+		query.executeUpdate();
 		this.entityManager.flush();
 		return new Change(revision, written);
 	}

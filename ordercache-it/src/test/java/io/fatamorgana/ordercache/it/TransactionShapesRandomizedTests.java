@@ -57,7 +57,7 @@ class TransactionShapesRandomizedTests {
 
 	static final int THREADS = 6;
 
-	static final int OPERATIONS = Integer.getInteger("ordercache.operations", 1500);
+	static final int OPERATIONS = Integer.getInteger("ordercache.operations", 12_000);
 
 	static final Map<String, List<String>> PERIODS = periods(Map.of("P1", 24, "P2", 10, "P3", 6));
 
