@@ -211,6 +211,7 @@ public final class OrderCacheOperationSource {
 					|| orderType.isPrimitive()) {
 				throw invalid("it returns " + returnType + ", but must return the order class or Optional of it");
 			}
+			requireConcrete(orderType);
 			checkIdentity(orderType);
 			return new OrderCacheOperation.Read(this.description, period, orderNo, orderType, optional);
 		}
@@ -222,8 +223,16 @@ public final class OrderCacheOperationSource {
 			if (List.class != returnType.toClass() || orderType == Object.class) {
 				throw invalid("it returns " + returnType + ", but must return List of the order class");
 			}
+			requireConcrete(orderType);
 			checkIdentity(orderType);
 			return new OrderCacheOperation.ReadPeriod(this.description, period, orderType);
+		}
+
+		private void requireConcrete(Class<?> orderType) {
+			if (orderType.isInterface() || Modifier.isAbstract(orderType.getModifiers())) {
+				throw invalid("it returns " + orderType.getName() + ", an interface or abstract class, which a cached"
+						+ " order cannot be read as (the cache stores no class names); return the concrete order class");
+			}
 		}
 
 		private void requireBothOrNeither(@Nullable Expression period, @Nullable Expression orderNo) {

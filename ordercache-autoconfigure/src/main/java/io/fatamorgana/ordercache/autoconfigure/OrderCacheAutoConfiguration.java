@@ -119,7 +119,7 @@ public final class OrderCacheAutoConfiguration {
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
 				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
-				properties.getMaxPeriodSize());
+				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()));
 		return new OrderCacheEngine(store, codec, new OrderKeys(properties.getKeyPrefix()), identityResolver,
 				counters, failureLog, circuitBreaker, settings);
 	}

@@ -29,7 +29,8 @@ public class OrderCacheProperties implements InitializingBean {
 	private String keyPrefix = "fataMorgana_";
 
 	/**
-	 * Time to live of a period's hash, set again by every write to the period.
+	 * Time to live of a period's hash, set when it gets its first order and not renewed by later
+	 * writes, so that no cached copy is older than this. At least the tombstone TTL.
 	 */
 	private Duration ttl = Duration.ofHours(24);
 
@@ -216,6 +217,11 @@ public class OrderCacheProperties implements InitializingBean {
 		}
 		this.identity.validate();
 		this.consistency.validate();
+		if (this.ttl.compareTo(this.consistency.getTombstoneTtl()) < 0) {
+			throw new InvalidOrderCachePropertyException("ordercache.ttl", this.ttl,
+					"must be at least ordercache.consistency.tombstone-ttl (" + this.consistency.getTombstoneTtl()
+							+ "): a period's key must outlive the tombstones that protect it");
+		}
 		this.resilience.validate();
 	}
 

@@ -10,6 +10,7 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
@@ -19,6 +20,8 @@ import tools.jackson.databind.module.SimpleModule;
  * cache's own, so an application's {@code spring.jackson.*} settings cannot change what is stored.
  */
 public final class OrderCodec {
+
+	private final JsonMapper mapper;
 
 	private final ObjectWriter writer;
 
@@ -36,6 +39,7 @@ public final class OrderCodec {
 			.addModule(new SimpleModule("ordercache-instants").addDeserializer(Instant.class,
 					new UtcInstantDeserializer()))
 			.build();
+		this.mapper = mapper;
 		this.writer = mapper.writer();
 		this.readers = new ClassValue<>() {
 			@Override
@@ -78,6 +82,24 @@ public final class OrderCodec {
 			throw new IllegalArgumentException("Stored value is JSON null, not an order");
 		}
 		return order;
+	}
+
+	/**
+	 * Tells whether stored bytes are a JSON object that names an order number: an order written by
+	 * another version of the application, which this class may fail to read.
+	 * @param json the stored bytes
+	 * @param orderNoName the JSON name of the order number
+	 * @param orderNo the order number
+	 * @return {@code true} if the JSON is an object whose order number is {@code orderNo}
+	 */
+	public boolean isObjectNaming(byte[] json, String orderNoName, String orderNo) {
+		try {
+			JsonNode tree = this.mapper.readTree(json);
+			return tree != null && tree.isObject() && orderNo.equals(tree.path(orderNoName).asString(null));
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.fatamorgana.ordercache.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,19 +138,31 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public @Nullable PeriodContent entries(String key, long maxFields) {
-		// HLEN first, HGETALL after: a too large hash is never sent, and Redis answers a plain HGETALL
-		// a third faster than the same read inside a script, which copies the reply into Lua and back.
+	public PeriodContent entries(String key, long maxFields, boolean onlyIfComplete) {
+		// HLEN and the bookkeeping first, HGETALL after: a too large or (when asked) incomplete hash
+		// is never sent, and Redis answers a plain HGETALL a third faster than the same read inside a
+		// script, which copies the reply into Lua and back.
 		byte[] hashKey = bytes(key);
-		long fields = call("entries-size", false, (redis) -> redis.hlen(hashKey));
+		PeriodHead head = guarded("entries-size", (redis) -> {
+			RedisFuture<Long> size = redis.hlen(hashKey);
+			RedisFuture<List<KeyValue<byte[], byte[]>>> meta = redis.hmget(hashKey, COMPLETE, EPOCH, SEQUENCE);
+			return new PeriodHead(LettuceFutures.awaitOrCancel(size, this.commandTimeoutNanos, TimeUnit.NANOSECONDS),
+					LettuceFutures.awaitOrCancel(meta, this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
+		});
+		long fields = head.fields();
+		boolean complete = head.meta().get(0).hasValue();
+		String token = loadToken(head.meta().get(1).getValueOrElse(null), head.meta().get(2).getValueOrElse(null));
 		if (fields > maxFields) {
-			return null;
+			return new PeriodContent(Map.of(), token, false, true);
+		}
+		if (onlyIfComplete && !complete) {
+			return new PeriodContent(Map.of(), token, false, false);
 		}
 		Map<byte[], byte[]> hash = call("entries", true, (redis) -> redis.hgetall(hashKey));
 		Map<String, byte[]> orders = new LinkedHashMap<>(hash.size() * 4 / 3 + 1);
 		byte[] epoch = null;
 		byte[] sequence = null;
-		boolean complete = false;
+		complete = false;
 		for (Map.Entry<byte[], byte[]> entry : hash.entrySet()) {
 			byte[] field = entry.getKey();
 			if (field.length > 0 && field[0] == '!') {
@@ -160,7 +174,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 				orders.put(string(field), entry.getValue());
 			}
 		}
-		return new PeriodContent(orders, loadToken(epoch, sequence), complete);
+		return new PeriodContent(orders, loadToken(epoch, sequence), complete, false);
 	}
 
 	@Override
@@ -193,20 +207,22 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String loadToken,
-			boolean markComplete) {
-		byte[][] args = new byte[4 + 2 * orders.size()][];
+	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
+			@Nullable String loadToken, FullLoad fullLoad) {
+		byte[][] args = new byte[5 + 2 * orders.size()][];
 		args[0] = bytes(Long.toString(Math.max(1, ttl.toMillis())));
 		args[1] = (loadToken != null) ? bytes(loadToken) : NO_LOAD_TOKEN;
-		args[2] = markComplete ? TRUE : FALSE;
+		args[2] = bytes(fullLoad.flags());
 		args[3] = this.versionFields;
-		int i = 4;
+		args[4] = millis(tombstoneTtl);
+		int i = 5;
 		for (Map.Entry<String, byte[]> order : orders.entrySet()) {
 			args[i++] = bytes(order.getKey());
 			args[i++] = order.getValue();
 		}
 		List<Long> result = script("write", WRITE, ScriptOutputType.MULTI, orders.size() > 1, key, args);
-		return new WriteResult(result.get(0).intValue(), result.get(1).intValue(), result.get(2) == 1L);
+		return new WriteResult(result.get(0).intValue(), result.get(1).intValue(), result.get(2) == 1L,
+				result.get(3) == 1L);
 	}
 
 	@Override
@@ -217,8 +233,9 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public long drop(String key, Duration tombstoneTtl) {
-		return script("drop", DROP, ScriptOutputType.INTEGER, true, key, millis(tombstoneTtl));
+	public long drop(String key, Duration tombstoneTtl, boolean hashesOnly) {
+		return script("drop", DROP, ScriptOutputType.INTEGER, true, key, millis(tombstoneTtl),
+				hashesOnly ? TRUE : FALSE);
 	}
 
 	@Override
@@ -321,6 +338,10 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.NOADDR);
 	}
 
+	/** A period's size and bookkeeping, read before its orders. */
+	private record PeriodHead(long fields, List<KeyValue<byte[], byte[]>> meta) {
+	}
+
 	/** A primary to scan: its node id (empty outside a Cluster) and its commands. */
 	private record Primary(String id, RedisClusterAsyncCommands<byte[], byte[]> commands) {
 	}
@@ -419,11 +440,20 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 		return new String(value, StandardCharsets.UTF_8);
 	}
 
-	/** A Lua script with its SHA-1, loaded once. */
+	/** A Lua script with its SHA-1, loaded once, with the shared prelude prepended. */
 	private record Script(String source, String sha1) {
 
 		Script(String name) {
-			this(RedisScript.of(new ClassPathResource(name, LettuceOrderHashStore.class)));
+			this(RedisScript.of(resource("prelude.lua") + resource(name)));
+		}
+
+		private static String resource(String name) {
+			try {
+				return new ClassPathResource(name, LettuceOrderHashStore.class).getContentAsString(StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not load " + name, ex);
+			}
 		}
 
 		private Script(RedisScript<?> script) {

@@ -11,9 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Storage of order JSON in one hash per period, in terms of keys, fields and bytes. Each method is
  * one round trip on one key (a command or a script), so every operation works unchanged on Redis
  * Cluster. Besides the orders, a period's hash holds bookkeeping fields whose names start with
- * {@code !}, which no order number can: {@code !e} (epoch, moved on when the period is dropped),
- * {@code !c} (the period is complete), {@code !t} (tombstones of recently evicted orders) and
- * {@code !s} (eviction sequence) never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
+ * {@code !}, which no order number can: bookkeeping fields (epoch, change
+ * sequence, tombstones, completeness; see docs/protocol.md) never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
  */
 public interface OrderHashStore {
 
@@ -36,10 +35,11 @@ public interface OrderHashStore {
 	 * Reads a whole period (HGETALL) unless it has more fields than a limit.
 	 * @param key the period's key
 	 * @param maxFields the most fields to read
-	 * @return the orders, the load token and whether the period is complete, or {@code null} when
-	 * the period has more than {@code maxFields} fields
+	 * @param onlyIfComplete whether to transfer the orders only when the period is complete
+	 * @return the orders (none when incomplete and {@code onlyIfComplete}, or when the period has more
+	 * than {@code maxFields} fields), the load token and whether the period is complete
 	 */
-	@Nullable PeriodContent entries(String key, long maxFields);
+	PeriodContent entries(String key, long maxFields, boolean onlyIfComplete);
 
 	/**
 	 * Reads one page of a period's orders (HSCAN), for streaming a period too large to read at once.
@@ -78,15 +78,17 @@ public interface OrderHashStore {
 	 * and orders evicted less than a tombstone TTL ago.
 	 * @param key the period's key
 	 * @param orders order number &rarr; JSON; may be empty when only marking the period complete
-	 * @param ttl the time to live of the whole hash
+	 * @param ttl the time to live of the whole hash, set when it gets its first order
+	 * @param tombstoneTtl how long an order removed because its cached copy is newer than a committed
+	 * change refuses older copies
 	 * @param loadToken for a load, the token read before loading: nothing is written if the period
 	 * was dropped since, and orders evicted since are refused; {@code null} for a write of a committed
 	 * change, which recently evicted orders refuse whatever its token
-	 * @param markComplete whether to mark the period complete (only with an epoch)
+	 * @param fullLoad the part of a full load of the period this write is, if any
 	 * @return what was written
 	 */
-	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String loadToken,
-			boolean markComplete);
+	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
+			@Nullable String loadToken, FullLoad fullLoad);
 
 	/**
 	 * Removes one order, leaves a tombstone for it and marks the period incomplete.
@@ -101,9 +103,10 @@ public interface OrderHashStore {
 	 * Drops every order of a period and moves its epoch on, so that loads begun before are refused.
 	 * @param key the period's key
 	 * @param tombstoneTtl how long the new epoch is kept
+	 * @param hashesOnly whether to leave a key of another type alone (it is not the cache's)
 	 * @return the number of orders dropped
 	 */
-	long drop(String key, Duration tombstoneTtl);
+	long drop(String key, Duration tombstoneTtl, boolean hashesOnly);
 
 	/**
 	 * Removes an order only if it still holds the given value, so that repairing an unreadable entry
@@ -165,8 +168,11 @@ public interface OrderHashStore {
 	 * @param orders order number &rarr; JSON, without bookkeeping fields
 	 * @param loadToken the period's epoch and eviction sequence, {@code epoch.sequence}
 	 * @param complete whether a full load or warm-up filled the period and nothing was evicted since
+	 * (never when {@code oversized})
+	 * @param oversized whether the period has more fields than a whole read may transfer (then no
+	 * order was read)
 	 */
-	record PeriodContent(Map<String, byte[]> orders, String loadToken, boolean complete) {
+	record PeriodContent(Map<String, byte[]> orders, String loadToken, boolean complete, boolean oversized) {
 	}
 
 	/**
@@ -197,11 +203,35 @@ public interface OrderHashStore {
 	/**
 	 * What a write did.
 	 * @param written orders written
-	 * @param refused orders left alone because the stored copy is newer or the order was evicted
+	 * @param refused orders not written because the stored copy is newer or the order was evicted
 	 * recently
 	 * @param applied {@code false} if the load was refused whole because the period was dropped
+	 * @param replaced whether a full load's first chunk replaced every order of the hash
 	 */
-	record WriteResult(int written, int refused, boolean applied) {
+	record WriteResult(int written, int refused, boolean applied, boolean replaced) {
+	}
+
+	/**
+	 * Which part of a full load of a period a write is (docs/protocol.md, "Operations").
+	 * @param first whether it is the first chunk, which replaces the hash's orders if nothing changed
+	 * since the token
+	 * @param last whether it is the last chunk, which marks the period complete if the load's replace
+	 * is still the latest
+	 * @param id the load's identity, the same for all its chunks
+	 */
+	record FullLoad(boolean first, boolean last, long id) {
+
+		/** Not a full load. */
+		public static final FullLoad NONE = new FullLoad(false, false, 0);
+
+		/**
+		 * The flags the write script takes.
+		 * @return {@code r}, {@code c} or both, a colon and the load's identity
+		 */
+		public String flags() {
+			return (this.first ? "r" : "") + (this.last ? "c" : "") + ":" + this.id;
+		}
+
 	}
 
 }

@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Logs cache failures as warnings, at most one per kind of operation per interval, with the number
@@ -56,19 +57,34 @@ public final class FailureLog {
 	}
 
 	/**
-	 * Describes a failure without the data it may carry: JSON errors only by their location.
+	 * Describes a failure without the data it may carry. A JSON error anywhere in the causes is
+	 * described by its location only; other messages are shown only when ordercache or the Redis
+	 * client wrote them (keys, Redis errors). Everything else, such as a validation message of the
+	 * user's order class or a SpEL conversion error, which may quote order data, by its type only.
 	 * @param failure the failure
 	 * @return a one-line description
 	 */
 	public static String describe(Throwable failure) {
-		Throwable cause = NestedExceptionUtils.getMostSpecificCause(failure);
-		if (cause instanceof JacksonException json) {
-			return "unusable JSON (" + json.getClass().getSimpleName() + " at '" + json.getPathReference() + "')";
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof JacksonException json) {
+				return "unusable JSON (" + json.getClass().getSimpleName() + " at '" + json.getPathReference() + "')";
+			}
 		}
-		String message = cause.getMessage();
-		String described = cause.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
-		return (cause != failure && failure.getMessage() != null) ? failure.getMessage() + ": " + described
-				: described;
+		Throwable cause = NestedExceptionUtils.getMostSpecificCause(failure);
+		String described = cause.getClass().getSimpleName() + (hasSafeMessage(cause) ? ": " + cause.getMessage() : "");
+		return (cause != failure && hasSafeMessage(failure)) ? failure.getMessage() + ": " + described : described;
+	}
+
+	private static boolean hasSafeMessage(Throwable failure) {
+		if (failure.getMessage() == null) {
+			return false;
+		}
+		if (failure instanceof DataAccessException || failure.getClass().getName().startsWith("io.lettuce.")) {
+			return true;
+		}
+		StackTraceElement[] stack = failure.getStackTrace();
+		return stack.length > 0 && (stack[0].getClassName().startsWith("io.fatamorgana.ordercache.")
+				|| stack[0].getClassName().equals("org.springframework.util.Assert"));
 	}
 
 	private static final class Window {

@@ -31,6 +31,7 @@ import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CacheUnavailableException;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.fatamorgana.ordercache.redis.OrderHashStore.FullLoad;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -155,11 +156,12 @@ public final class OrderCacheEngine {
 			return new PeriodLookup<>(List.of(), false, null);
 		}
 		OrderHashStore.PeriodContent content = redis(key, () -> "Could not read " + key,
-				() -> this.store.entries(key, this.settings.maxPeriodSize()));
-		if (content == null) {
+				() -> this.store.entries(key, this.settings.maxPeriodSize(), needComplete));
+		if (content.oversized()) {
 			if (needComplete) {
+				// A full load may still fit, and then replaces whatever made the hash this large.
 				this.counters.miss();
-				return new PeriodLookup<>(List.of(), false, null);
+				return new PeriodLookup<>(List.of(), false, content.loadToken());
 			}
 			throw new PeriodTooLargeException(period, count(period), this.settings.maxPeriodSize());
 		}
@@ -339,7 +341,23 @@ public final class OrderCacheEngine {
 		String key = this.keys.periodKey(period);
 		String field = this.keys.orderNo(orderNo);
 		Assert.notNull(order, "order must not be null");
+		OrderIdentity own = ownIdentity(order);
+		if (own != null && (!own.period().equals(period) || !own.orderNo().equals(orderNo))) {
+			throw new IllegalArgumentException("Order " + own.orderNo() + " of period " + own.period()
+					+ " cannot be cached as order " + orderNo + " of period " + period
+					+ ": it would be read back as another order");
+		}
 		return new EncodedOrder(key, field, encode(order, field));
+	}
+
+	/** The identity an order states itself, or {@code null} when its type does not tell one. */
+	private @Nullable OrderIdentity ownIdentity(Object order) {
+		try {
+			return this.identityResolver.resolve(order);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/**
@@ -395,7 +413,8 @@ public final class OrderCacheEngine {
 		String field = order.field();
 		try {
 			count(redis(key, () -> "Could not cache order " + field + " in " + key,
-					() -> this.store.write(key, Map.of(field, order.json()), ttl(), null, false)));
+					() -> this.store.write(key, Map.of(field, order.json()), ttl(), this.settings.tombstoneTtl(), null,
+							FullLoad.NONE)));
 		}
 		catch (OrderCacheException ex) {
 			this.pending.order(key, field);
@@ -444,7 +463,7 @@ public final class OrderCacheEngine {
 				}
 				try {
 					cached += count(redis(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
-							() -> this.store.write(key, chunk, ttl(), null, false)));
+							() -> this.store.write(key, chunk, ttl(), this.settings.tombstoneTtl(), null, FullLoad.NONE)));
 				}
 				catch (OrderCacheException ex) {
 					chunk.keySet().forEach((field) -> this.pending.order(key, field));
@@ -478,7 +497,8 @@ public final class OrderCacheEngine {
 		String key = order.key();
 		String field = order.field();
 		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
-				() -> this.store.write(key, Map.of(field, order.json()), ttl(), loadToken, false)));
+				() -> this.store.write(key, Map.of(field, order.json()), ttl(), this.settings.tombstoneTtl(),
+						loadToken, FullLoad.NONE)));
 	}
 
 	/**
@@ -507,12 +527,13 @@ public final class OrderCacheEngine {
 		String key = period.key();
 		List<Map<String, byte[]>> chunks = chunks(period.orders());
 		int cached = 0;
+		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
 		for (int i = 0; i < chunks.size(); i++) {
 			Map<String, byte[]> chunk = chunks.get(i);
-			boolean markComplete = (i == chunks.size() - 1) && period.skipped().isEmpty();
+			FullLoad part = fullLoadPart(id, i == 0, i == chunks.size() - 1, period.skipped().isEmpty());
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
-					() -> this.store.write(key, chunk, ttl(), loadToken, markComplete));
+					() -> this.store.write(key, chunk, ttl(), this.settings.tombstoneTtl(), loadToken, part));
 			if (!result.applied()) {
 				break;
 			}
@@ -564,6 +585,8 @@ public final class OrderCacheEngine {
 		int cached = 0;
 		int index = 0;
 		boolean more = true;
+		boolean first = true;
+		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
 		while (more) {
 			List<Object> chunk = new ArrayList<>(this.settings.batchChunkSize());
 			while (chunk.size() < this.settings.batchChunkSize() && orders.hasNext()) {
@@ -576,10 +599,11 @@ public final class OrderCacheEngine {
 				skipped.add(new BatchResult.Skipped(index + skip.index(), skip.orderNo(), skip.reason()));
 			}
 			index += chunk.size();
-			boolean last = !more;
+			FullLoad part = fullLoadPart(id, first, !more, skipped.isEmpty());
+			first = false;
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
-					() -> this.store.write(key, encoded, ttl(), loadToken, last && skipped.isEmpty()));
+					() -> this.store.write(key, encoded, ttl(), this.settings.tombstoneTtl(), loadToken, part));
 			if (!result.applied()) {
 				break;
 			}
@@ -638,7 +662,7 @@ public final class OrderCacheEngine {
 	public boolean dropKey(String key) {
 		try {
 			long dropped = redis(key, () -> "Could not drop " + key,
-					() -> this.store.drop(key, this.settings.tombstoneTtl()));
+					() -> this.store.drop(key, this.settings.tombstoneTtl(), false));
 			this.counters.evicted();
 			return dropped > 0;
 		}
@@ -663,13 +687,13 @@ public final class OrderCacheEngine {
 				List<String> found = new ArrayList<>();
 				this.store.scan(this.keys.prefix(), found::add);
 				for (String key : found) {
-					this.store.drop(key, this.settings.tombstoneTtl());
+					this.store.drop(key, this.settings.tombstoneTtl(), true);
 					replayed++;
 				}
 				this.pending.replayedEverything();
 			}
 			for (String key : this.pending.periods()) {
-				this.store.drop(key, this.settings.tombstoneTtl());
+				this.store.drop(key, this.settings.tombstoneTtl(), false);
 				this.pending.replayed(key);
 				replayed++;
 			}
@@ -704,6 +728,14 @@ public final class OrderCacheEngine {
 	 */
 	public CacheStatistics statistics() {
 		return this.counters.snapshot(this.pending.size(), !this.circuitBreaker.allowsCalls());
+	}
+
+	/**
+	 * Which part of a full load a chunk is: the first replaces the hash's orders; the last marks the
+	 * period complete if this load's replace is the latest and no order was skipped (docs/protocol.md).
+	 */
+	private static FullLoad fullLoadPart(long id, boolean first, boolean last, boolean noneSkipped) {
+		return new FullLoad(first, last && noneSkipped, id);
 	}
 
 	private int count(OrderHashStore.WriteResult result) {
@@ -774,21 +806,45 @@ public final class OrderCacheEngine {
 		}
 	}
 
+	/**
+	 * Reads a stored order, checking that it is the order its key and field say. A broken entry (not
+	 * an order, or another order's JSON) is a miss and is removed; a JSON object of this order that
+	 * this class cannot read (another application version wrote it) is a miss and is kept.
+	 */
 	private <T> @Nullable T decode(String key, String field, byte[] json, Class<T> type) {
+		T order;
 		try {
-			return this.codec.decode(json, type);
+			order = this.codec.decode(json, type);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
+			if (this.codec.isObjectNaming(json, this.settings.orderNoJsonName(), field)) {
+				this.failureLog.warn("read", "order " + field + " in " + key
+						+ " cannot be read as " + type.getSimpleName() + " (kept: another version may read it)", ex);
+				return null;
+			}
 			this.failureLog.warn("read", "removing unreadable order " + field + " in " + key, ex);
-			try {
-				this.store.deleteIfEquals(key, field, json);
-			}
-			catch (DataAccessException removalFailure) {
-				this.failureLog.warn("repair", "could not remove unreadable order " + field + " in " + key,
-						removalFailure);
-			}
+			remove(key, field, json);
 			return null;
+		}
+		String period = key.substring(this.keys.prefix().length());
+		OrderIdentity identity = ownIdentity(order);
+		if (identity != null && (!identity.orderNo().equals(field) || !identity.period().equals(period))) {
+			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
+			this.failureLog.warn("read", "removing order " + field + " in " + key
+					+ ", whose JSON names another order", new IllegalStateException("foreign identity"));
+			remove(key, field, json);
+			return null;
+		}
+		return order;
+	}
+
+	private void remove(String key, String field, byte[] json) {
+		try {
+			this.store.deleteIfEquals(key, field, json);
+		}
+		catch (DataAccessException removalFailure) {
+			this.failureLog.warn("repair", "could not remove order " + field + " in " + key, removalFailure);
 		}
 	}
 
@@ -906,9 +962,11 @@ public final class OrderCacheEngine {
 	 * @param batchChunkSize the most orders one command writes
 	 * @param pendingEvictionCapacity how many failed evictions are remembered one by one
 	 * @param maxPeriodSize the most entries a whole-period read transfers
+	 * @param orderNoJsonName the JSON name of the order number, to recognise an order's JSON that
+	 * this class cannot read
 	 */
 	public record Settings(Duration ttl, double ttlJitter, Duration tombstoneTtl, int batchChunkSize,
-			int pendingEvictionCapacity, long maxPeriodSize) {
+			int pendingEvictionCapacity, long maxPeriodSize, String orderNoJsonName) {
 	}
 
 }

@@ -1,17 +1,18 @@
 -- Drops every order of a period and moves its epoch on, so that a load that began before the drop
--- is refused. Only the epoch stays, for a tombstone TTL.
--- KEYS[1] = period key; ARGV[1] = tombstone TTL in ms
+-- is refused. Only the epoch stays, for a tombstone TTL. With ARGV[2] = '1' (a replay of
+-- "everything" found by SCAN), a key that is not a hash is left alone: it is not ordercache's.
+-- Protocol: docs/protocol.md.
+-- KEYS[1] = period key; ARGV[1] = tombstone TTL in ms; ARGV[2] = '1' to touch hashes only
 -- Returns the number of orders dropped
 local key = KEYS[1]
+local kind = redis.call('TYPE', key).ok
+if ARGV[2] == '1' and kind ~= 'hash' then
+  return 0
+end
 local epoch, orders = 0, 0
-if redis.call('TYPE', key).ok == 'hash' then
+if kind == 'hash' then
   epoch = tonumber(redis.call('HGET', key, '!e') or '0') or 0
-  orders = redis.call('HLEN', key)
-  for _, meta in ipairs(redis.call('HMGET', key, '!e', '!c', '!t', '!s')) do
-    if meta then
-      orders = orders - 1
-    end
-  end
+  orders = order_count(key)
 end
 redis.call('UNLINK', key)
 redis.call('HSET', key, '!e', epoch + 1)

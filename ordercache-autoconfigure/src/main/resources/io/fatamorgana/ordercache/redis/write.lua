@@ -1,53 +1,71 @@
--- Writes orders into one period's hash and sets its TTL, atomically, unless that would make the
--- cache older than the database:
---  * an order whose stored copy has a newer version is left alone (version guard);
---  * an evicted order is not written while its tombstone lasts, except by a load that read the
---    database after the eviction; a refused order is removed, since the copy in the hash may be
---    older than the refused one, and the period is no longer complete (the hash may lack an order
---    the database has);
---  * a load whose period was dropped since it read (epoch changed) is refused whole;
---  * a load marks the period complete only if no order of it was evicted since its token.
--- A write of a committed change moves the change sequence !s on, so that the load token of every
--- later read differs from that of every earlier one (single-flight compares them).
--- The protocol: docs/protocol.md.
+-- Writes orders into one period's hash, atomically, unless that would make the cache older than the
+-- database. Protocol (the rules and why): docs/protocol.md, "Operations".
+--  * A write of a committed change (no token): refused while the order has a live tombstone (the
+--    copy in the hash is then removed too); refused when the stored copy has a higher version, or a
+--    version where the new one has none, and then the stored copy is removed with a tombstone, as by
+--    an eviction (the database wins; the next read loads it). Moves the change sequence !s on.
+--  * A load (with the token 'epoch.sequence' read before the database): refused whole if the epoch
+--    moved; per order refused if a tombstone is newer than the token or the stored copy is newer.
+--    With flag 'r' (first chunk of a full load), when nothing changed since the token, every order
+--    in the hash is removed first, so the period ends up holding exactly what was loaded, and '!r'
+--    records the load (sequence:id): loads with an older token are refused from then on, since what
+--    they read may be older than what was removed. With flag 'c' (last chunk), the period is marked
+--    complete only if '!r' is still this load's, no order was evicted since the token and none of
+--    this write was refused by a tombstone.
+--  * The key's TTL is set when it gets its first order, not renewed by later writes: no copy is
+--    older than the TTL. After a committed change the key lives at least a tombstone TTL. A key
+--    never stays without a TTL.
 -- KEYS[1] = period key
--- ARGV[1] = TTL in ms; ARGV[2] = load token 'epoch.sequence' read before loading, or '' for a write
--- of a committed change; ARGV[3] = '1' to mark the period complete; ARGV[4] = version JSON fields,
--- comma separated; ARGV[5..] = order number, JSON, order number, JSON, ...
--- Returns {written, refused, applied (1, or 0 when the epoch changed)}
+-- ARGV[1] = TTL in ms; ARGV[2] = load token, or '' for a committed change; ARGV[3] = full-load flags
+-- ('r', 'c') and load id, 'rc:<id>';
+-- ARGV[4] = version JSON fields, comma separated; ARGV[5] = tombstone TTL in ms;
+-- ARGV[6..] = order number, JSON, order number, JSON, ...
+-- Returns {written, refused, applied (0 when the epoch moved), replaced (1 when 'r' took effect)}
 local key = KEYS[1]
-local kind = redis.call('TYPE', key).ok
-if kind ~= 'hash' and kind ~= 'none' then
-  redis.call('UNLINK', key)
-end
+ensure_hash(key)
 local loadSequence = nil
 if ARGV[2] ~= '' then
   local epoch, sequence = string.match(ARGV[2], '^(%d+)%.(%d+)$')
   if (redis.call('HGET', key, '!e') or '0') ~= epoch then
-    return {0, 0, 0}
+    return {0, 0, 0, 0}
   end
   loadSequence = tonumber(sequence)
 end
-
-local tombstones, now = nil, 0
-local raw = redis.call('HGET', key, '!t')
-if raw then
-  local ok, decoded = pcall(cjson.decode, raw)
-  if ok and type(decoded) == 'table' then
-    tombstones = decoded
-    local time = redis.call('TIME')
-    now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local flags, loadId = string.match(ARGV[3], '^(%a*):?(.*)$')
+local replacing = loadSequence ~= nil and string.find(flags, 'r', 1, true) ~= nil
+local marking = loadSequence ~= nil and string.find(flags, 'c', 1, true) ~= nil
+if loadSequence ~= nil then
+  -- A full load replaced the orders at a later sequence: what this load read may be older.
+  local floor = tonumber(string.match(redis.call('HGET', key, '!r') or '', '^(%d+):') or '0')
+  if loadSequence < floor then
+    return {0, 0, 0, 0}
   end
 end
 
-local function tombstoned(field)
-  local tombstone = tombstones and tombstones[field]
-  if type(tombstone) ~= 'table' or not (tonumber(tombstone[2]) and tombstone[2] > now) then
-    return false
+local replaced = 0
+if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence then
+  local stale = {}
+  for _, field in ipairs(redis.call('HKEYS', key)) do
+    if string.sub(field, 1, 1) ~= '!' then
+      stale[#stale + 1] = field
+    end
   end
-  return loadSequence == nil or tombstone[1] > loadSequence
+  for from = 1, #stale, 1000 do
+    redis.call('HDEL', key, unpack(stale, from, math.min(from + 999, #stale)))
+  end
+  redis.call('HDEL', key, '!c')
+  redis.call('HSET', key, '!r', loadSequence .. ':' .. loadId)
+  replaced = 1
+end
+local hadOrders = order_count(key) > 0
+local now = now_ms()
+local change = nil
+if loadSequence == nil then
+  change = redis.call('HINCRBY', key, '!s', 1)
 end
 
+-- The version of an order's JSON: a number, a time as a sortable string (ISO-8601, UTC 'Z' or no
+-- zone, fraction padded to ns), or nil.
 local function version(json)
   local ok, order = pcall(cjson.decode, json)
   if not ok or type(order) ~= 'table' then
@@ -59,7 +77,7 @@ local function version(json)
       return value
     end
     if type(value) == 'string' then
-      local base, fraction = string.match(value, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z$')
+      local base, fraction = string.match(value, '^(%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d)%.?(%d*)Z?$')
       if base then
         return base .. string.sub(fraction .. '000000000', 1, 9)
       end
@@ -68,22 +86,38 @@ local function version(json)
   return nil
 end
 
+-- Whether the stored copy must win over the new one (false when there is none).
+local function storedWins(stored, json)
+  if not stored then
+    return false
+  end
+  local old, new = version(stored), version(json)
+  if old == nil then
+    return false
+  end
+  return new == nil or type(old) ~= type(new) or old > new
+end
+
 local fields, written, refused, missing = {}, 0, 0, 0
-for i = 5, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   local field, json = ARGV[i], ARGV[i + 1]
+  local evictedAt = tombstone(key, field, now)
   local allowed = true
-  if tombstoned(field) then
-    allowed = false
-    missing = missing + 1
-    redis.call('HDEL', key, field)
-  else
-    local stored = redis.call('HGET', key, field)
-    if stored then
-      local old, new = version(stored), version(json)
-      if old ~= nil and new ~= nil and type(old) == type(new) and old > new then
-        allowed = false
-      end
+  if change then
+    -- A committed change: refused while the order is tombstoned or the cached copy wins; then the
+    -- cached copy goes too, as by an eviction at this change's sequence.
+    if evictedAt or storedWins(redis.call('HGET', key, field), json) then
+      allowed = false
+      bury(key, field, change, tonumber(ARGV[5]), now)
     end
+  elseif evictedAt and evictedAt > loadSequence then
+    -- A load older than an eviction: refused. A copy in the hash was written after the eviction.
+    allowed = false
+    if redis.call('HEXISTS', key, field) == 0 then
+      missing = missing + 1
+    end
+  elseif storedWins(redis.call('HGET', key, field), json) then
+    allowed = false
   end
   if allowed then
     fields[#fields + 1] = field
@@ -97,28 +131,17 @@ end
 for from = 1, #fields, 2000 do
   redis.call('HSET', key, unpack(fields, from, math.min(from + 1999, #fields)))
 end
-local function evictedSince(sequence)
-  if not tombstones then
-    return false
-  end
-  for _, tombstone in pairs(tombstones) do
-    if type(tombstone) == 'table' and tonumber(tombstone[1]) and tonumber(tombstone[2])
-        and tombstone[2] > now and tombstone[1] > sequence then
-      return true
-    end
-  end
-  return false
-end
-local complete = ARGV[3] == '1' and missing == 0 and loadSequence ~= nil and not evictedSince(loadSequence)
+local complete = marking and missing == 0
+    and redis.call('HGET', key, '!r') == loadSequence .. ':' .. loadId
+    and tonumber(redis.call('HGET', key, '!v') or '0') <= loadSequence
 if complete then
   redis.call('HSET', key, '!c', '1')
-elseif missing > 0 then
-  redis.call('HDEL', key, '!c')
 end
-if loadSequence == nil then
-  redis.call('HINCRBY', key, '!s', 1)
-end
-if written > 0 or complete or redis.call('PTTL', key) == -1 then
+local pttl = redis.call('PTTL', key)
+if (written > 0 and not hadOrders) or pttl == -1 then
   redis.call('PEXPIRE', key, ARGV[1])
+elseif change and pttl < tonumber(ARGV[5]) then
+  -- The sequence this change moved on must outlive the loads that read the one before.
+  redis.call('PEXPIRE', key, ARGV[5])
 end
-return {written, refused, 1}
+return {written, refused, 1, replaced}

@@ -55,17 +55,25 @@ class ConsistencyIntegrationTests {
 	final RedisCommands<String, String> redis = TestRedis.commands();
 
 	@Test
-	void anOlderVersionNeverReplacesANewerOne(TestInfo test) {
+	void anOlderVersionNeverReplacesANewerOneAndTheDatabaseWins(TestInfo test) {
 		String period = period(test);
 		this.service.cacheOrder(Versioned.of(period, "A", 3, "paid"));
 		long refusedBefore = this.service.statistics().refused();
 		this.service.cacheOrder(Versioned.of(period, "A", 2, "pending"));
-		assertThat(stored(period, "A")).contains("\"version\":3", "\"status\":\"paid\"");
+		assertThat(this.redis.hget(PREFIX + period, "A"))
+			.as("a committed change refused by the version guard removes the cached copy: the database wins")
+			.isNull();
 		assertThat(this.service.statistics().refused() - refusedBefore).isEqualTo(1);
-		this.service.cacheOrder(Versioned.of(period, "A", 3, "cancelled"));
-		assertThat(stored(period, "A")).as("the same version is rewritten").contains("\"status\":\"cancelled\"");
-		this.service.cacheOrder(Versioned.of(period, "A", 10, "expired"));
-		assertThat(stored(period, "A")).contains("\"version\":10");
+		assertThat(this.redis.hget(PREFIX + period, "!t:A")).as("and leaves a tombstone, as an eviction").isNotNull();
+		this.engine.writeLoaded(period, "A", Versioned.of(period, "A", 3, "paid"),
+				this.engine.lookup(period, "A", Versioned.class).loadToken());
+		assertThat(stored(period, "A")).as("a load that read the database after the removal is cached")
+			.contains("\"version\":3");
+		this.service.cacheOrder(Versioned.of(period, "B", 3, "paid"));
+		this.service.cacheOrder(Versioned.of(period, "B", 3, "cancelled"));
+		assertThat(stored(period, "B")).as("the same version is rewritten").contains("\"status\":\"cancelled\"");
+		this.service.cacheOrder(Versioned.of(period, "B", 10, "expired"));
+		assertThat(stored(period, "B")).contains("\"version\":10");
 	}
 
 	@Test
@@ -79,12 +87,16 @@ class ConsistencyIntegrationTests {
 		earlier.setStatus("pending");
 		this.service.cacheOrder(later);
 		this.service.cacheOrder(earlier);
-		assertThat(stored(period, "A")).contains("\"status\":\"paid\"");
-		TestOrder latest = TestOrder.of(period, "A");
+		assertThat(this.redis.hget(PREFIX + period, "A")).as("half a second earlier is earlier: refused and removed")
+			.isNull();
+		TestOrder first = TestOrder.of(period, "B");
+		first.setUpdatedAt(java.time.Instant.parse("2024-12-01T10:00:00Z"));
+		this.service.cacheOrder(first);
+		TestOrder latest = TestOrder.of(period, "B");
 		latest.setUpdatedAt(java.time.Instant.parse("2024-12-01T10:00:01Z"));
 		latest.setStatus("cancelled");
 		this.service.cacheOrder(latest);
-		assertThat(stored(period, "A")).contains("\"status\":\"cancelled\"");
+		assertThat(stored(period, "B")).contains("\"status\":\"cancelled\"");
 	}
 
 	@Test
@@ -94,7 +106,7 @@ class ConsistencyIntegrationTests {
 		BatchResult result = this.service.batchCacheOrders(
 				List.of(Versioned.of(period, "A", 4, "pending"), Versioned.of(period, "B", 1, "pending")));
 		assertThat(result.cached()).isEqualTo(1);
-		assertThat(stored(period, "A")).contains("\"version\":5");
+		assertThat(this.redis.hget(PREFIX + period, "A")).as("refused and removed").isNull();
 		assertThat(stored(period, "B")).contains("\"version\":1");
 	}
 
@@ -105,11 +117,30 @@ class ConsistencyIntegrationTests {
 		this.service.deleteOrder(period, "A");
 		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
 		assertThat(this.redis.hexists(PREFIX + period, "A")).as("a delayed write of the old copy").isFalse();
-		assertThat(this.redis.hget(PREFIX + period, "!t")).contains("\"A\":");
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
-			assertThat(this.redis.hexists(PREFIX + period, "A")).isTrue();
-		});
+		String tombstone = this.redis.hget(PREFIX + period, "!t:A");
+		assertThat(tombstone).as("one field per tombstone: sequence and expiry").matches("\\d+:\\d+");
+		long expiry = Long.parseLong(tombstone.substring(tombstone.indexOf(':') + 1));
+		await().atMost(Duration.ofSeconds(10)).until(() -> redisMillis() > expiry);
+		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
+		assertThat(this.redis.hexists(PREFIX + period, "A")).as("written once the tombstone expired").isTrue();
+	}
+
+	@Test
+	void aCommittedChangeRefusedByATombstoneRenewsIt(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		this.service.deleteOrder(period, "A");
+		String first = this.redis.hget(PREFIX + period, "!t:A");
+		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
+		String renewed = this.redis.hget(PREFIX + period, "!t:A");
+		assertThat(Long.parseLong(renewed.substring(0, renewed.indexOf(':'))))
+			.as("a load that read before this change is refused too")
+			.isGreaterThan(Long.parseLong(first.substring(0, first.indexOf(':'))));
+	}
+
+	private long redisMillis() {
+		java.util.List<String> time = this.redis.time();
+		return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
 	}
 
 	@Test

@@ -67,7 +67,7 @@ class OrderCacheServiceIntegrationTests {
 	@Test
 	void cacheOrderWithExplicitIdentityAndReadItBack(TestInfo test) {
 		String period = period(test);
-		TestOrder order = TestOrder.of("ignored", "ignored");
+		TestOrder order = TestOrder.of(period, "ORDER_X");
 		this.service.cacheOrder(period, "ORDER_X", order);
 		assertThat(this.service.getOrder(period, "ORDER_X", TestOrder.class)).get()
 			.usingRecursiveComparison()
@@ -76,13 +76,24 @@ class OrderCacheServiceIntegrationTests {
 	}
 
 	@Test
-	void everyWriteRenewsTheTtl(TestInfo test) {
+	void anExplicitIdentityThatContradictsTheOrderIsRefusedAndWritesNothing(TestInfo test) {
+		String period = period(test);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.service.cacheOrder(period, "ORDER_X", TestOrder.of(period, "ORDER_Y")))
+			.withMessageContaining("ORDER_Y")
+			.withMessageContaining("ORDER_X");
+		assertThat(this.redis.exists(PREFIX + period)).isZero();
+	}
+
+	@Test
+	void theTtlIsSetByThePeriodsFirstOrderAndNotRenewedByLaterWrites(TestInfo test) {
 		String period = period(test);
 		String key = PREFIX + period;
 		this.service.cacheOrder(TestOrder.of(period, "ORDER_1"));
+		assertThat(this.redis.ttl(key)).isBetween(1L, DAY);
 		this.redis.expire(key, 100);
 		this.service.cacheOrder(TestOrder.of(period, "ORDER_2"));
-		assertThat(this.redis.ttl(key)).isGreaterThan(100).isLessThanOrEqualTo(DAY);
+		assertThat(this.redis.ttl(key)).as("no copy outlives the TTL of the period's first order").isBetween(1L, 100L);
 	}
 
 	@Test

@@ -34,8 +34,8 @@ final class NoRedisStore implements OrderHashStore {
 	}
 
 	@Override
-	public PeriodContent entries(String key, long maxFields) {
-		return new PeriodContent(Map.copyOf(hash(key)), "0.0", false);
+	public PeriodContent entries(String key, long maxFields, boolean onlyIfComplete) {
+		return new PeriodContent(Map.copyOf(hash(key)), "0.0", false, false);
 	}
 
 	@Override
@@ -59,10 +59,11 @@ final class NoRedisStore implements OrderHashStore {
 	}
 
 	@Override
-	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, @Nullable String loadToken,
-			boolean markComplete) {
+	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
+			@Nullable String loadToken,
+			FullLoad fullLoad) {
 		hash(key).putAll(orders);
-		return new WriteResult(orders.size(), 0, true);
+		return new WriteResult(orders.size(), 0, true, false);
 	}
 
 	@Override
@@ -71,7 +72,7 @@ final class NoRedisStore implements OrderHashStore {
 	}
 
 	@Override
-	public long drop(String key, Duration tombstoneTtl) {
+	public long drop(String key, Duration tombstoneTtl, boolean hashesOnly) {
 		Map<String, byte[]> dropped = this.hashes.remove(key);
 		return (dropped != null) ? dropped.size() : 0;
 	}

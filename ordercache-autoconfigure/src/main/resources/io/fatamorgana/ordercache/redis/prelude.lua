@@ -1,0 +1,65 @@
+-- Shared by every ordercache script: prepended to each one when it is loaded. The storage protocol
+-- these functions keep is stated in docs/protocol.md.
+
+-- Bookkeeping fields with fixed names; tombstones are '!t:' .. order number, counted in '!k'.
+local META = {'!e', '!c', '!s', '!v', '!k', '!t', '!r'}
+
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+-- Removes a key of another type than a hash (foreign data at a period's key).
+local function ensure_hash(key)
+  local kind = redis.call('TYPE', key).ok
+  if kind ~= 'hash' and kind ~= 'none' then
+    redis.call('UNLINK', key)
+    return true
+  end
+  return false
+end
+
+-- The number of orders in a period's hash: its fields less the bookkeeping ones.
+local function order_count(key)
+  local n = redis.call('HLEN', key)
+  if n == 0 then
+    return 0
+  end
+  local meta = redis.call('HMGET', key, unpack(META))
+  for _, value in ipairs(meta) do
+    if value then
+      n = n - 1
+    end
+  end
+  return n - (tonumber(meta[5]) or 0)
+end
+
+-- The live tombstone of an order: its eviction sequence, or nil. An expired one is removed.
+local function tombstone(key, field, now)
+  local raw = redis.call('HGET', key, '!t:' .. field)
+  if not raw then
+    return nil
+  end
+  local sequence, expiry = string.match(raw, '^(%d+):(%d+)$')
+  if sequence and tonumber(expiry) > now then
+    return tonumber(sequence)
+  end
+  if redis.call('HDEL', key, '!t:' .. field) == 1 then
+    redis.call('HINCRBY', key, '!k', -1)
+  end
+  return nil
+end
+
+-- Removes an order and leaves its tombstone at a sequence: writes of older copies are refused for
+-- the tombstone TTL, and so are loads whose token is older than the sequence. The period is no
+-- longer complete; '!v' remembers the last such sequence.
+local function bury(key, field, sequence, ttl, now)
+  local removed = redis.call('HDEL', key, field)
+  redis.call('HDEL', key, '!c')
+  redis.call('HSET', key, '!v', sequence)
+  if redis.call('HSET', key, '!t:' .. field, sequence .. ':' .. (now + ttl)) == 1 then
+    redis.call('HINCRBY', key, '!k', 1)
+  end
+  return removed
+end
+
