@@ -12,10 +12,11 @@ import org.springframework.validation.annotation.Validated;
  * The sample's own settings, under {@code sample}.
  *
  * @param orders order defaults
+ * @param cache how the sample treats the cache at startup
  */
 @ConfigurationProperties("sample")
 @Validated
-record SampleProperties(@Valid @DefaultValue Orders orders) {
+record SampleProperties(@Valid @DefaultValue Orders orders, @DefaultValue Cache cache) {
 
 	/**
 	 * Order defaults.
@@ -23,6 +24,16 @@ record SampleProperties(@Valid @DefaultValue Orders orders) {
 	 * @param paymentWindow how long a new order stays pending when the request names no expiry
 	 */
 	record Orders(@DefaultValue("5m") Duration paymentWindow) {
+	}
+
+	/**
+	 * How the sample treats the cache at startup.
+	 *
+	 * @param resetOnVolatileDatabase whether to drop every cached period of the key prefix at startup
+	 * when the database is an embedded in-memory one that did not survive the restart (see
+	 * {@link CacheResetOnVolatileDatabase})
+	 */
+	record Cache(@DefaultValue("true") boolean resetOnVolatileDatabase) {
 	}
 
 }
