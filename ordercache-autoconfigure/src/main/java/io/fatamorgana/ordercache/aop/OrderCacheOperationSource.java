@@ -21,6 +21,9 @@ import io.fatamorgana.ordercache.annotation.CacheOrder;
 import io.fatamorgana.ordercache.annotation.CachedOrder;
 import io.fatamorgana.ordercache.annotation.CachedPeriod;
 import io.fatamorgana.ordercache.annotation.EvictOrder;
+import io.fatamorgana.ordercache.codec.VersionFields;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
@@ -50,6 +53,8 @@ import org.springframework.util.StringUtils;
  */
 public final class OrderCacheOperationSource {
 
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
+
 	private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(CacheOrder.class, EvictOrder.class,
 			CachedOrder.class, CachedPeriod.class);
 
@@ -63,16 +68,23 @@ public final class OrderCacheOperationSource {
 
 	private final Supplier<OrderIdentityResolver> identityResolver;
 
+	private final Supplier<VersionFields> versionFields;
+
+	private final Set<Class<?>> warnedWithoutVersion = ConcurrentHashMap.newKeySet();
+
 	private final Map<Class<?>, Map<Method, OrderCacheOperation>> operations = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates an operation source.
 	 * @param identityResolver supplies the resolver that default identities are checked against
+	 * @param versionFields supplies the lookup of each order class's version, for a warning when
+	 * there is none
 	 * @param classLoader the class loader for compiled expressions
 	 */
 	public OrderCacheOperationSource(Supplier<OrderIdentityResolver> identityResolver,
-			@Nullable ClassLoader classLoader) {
+			Supplier<VersionFields> versionFields, @Nullable ClassLoader classLoader) {
 		this.identityResolver = identityResolver;
+		this.versionFields = versionFields;
 		this.parser = new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.MIXED, classLoader));
 	}
@@ -319,6 +331,13 @@ public final class OrderCacheOperationSource {
 			}
 			catch (IllegalArgumentException ex) {
 				throw invalid(ex.getMessage());
+			}
+			VersionFields versions = OrderCacheOperationSource.this.versionFields.get();
+			if (!versions.hasVersion(orderType) && OrderCacheOperationSource.this.warnedWithoutVersion.add(orderType)) {
+				logger.warn("Order cache: " + orderType.getName() + " (" + this.description + ") has no version"
+						+ " property: " + versions.describe() + ". Without one the cache cannot tell an older"
+						+ " copy from a newer one, and a delayed write may replace a newer copy until the order's"
+						+ " next change or the TTL. Add a version (for example a JPA @Version column).");
 			}
 		}
 

@@ -9,6 +9,7 @@ import io.fatamorgana.ordercache.aop.OrderCacheEntryAdvisor;
 import io.fatamorgana.ordercache.aop.OrderCacheExecutor;
 import io.fatamorgana.ordercache.aop.OrderCacheOperationSource;
 import io.fatamorgana.ordercache.codec.OrderCodec;
+import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.key.PropertyOrderIdentityResolver;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
@@ -77,6 +78,12 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	VersionFields orderCacheVersionFields(OrderCodec codec, OrderCacheProperties properties) {
+		return new VersionFields(codec, properties.getConsistency().getVersionProperties());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	CircuitBreaker orderCacheCircuitBreaker(OrderCacheProperties properties) {
 		return new CircuitBreaker(properties.getResilience().getFailureThreshold(),
 				properties.getResilience().getOpenDuration());
@@ -92,11 +99,8 @@ public final class OrderCacheAutoConfiguration {
 					+ ": use Lettuce, or set ordercache.enabled=false");
 		}
 		OrderCacheProperties.Resilience resilience = properties.getResilience();
-		List<String> versionFields = properties.getConsistency().getVersionProperties().stream()
-			.map(codec::jsonName)
-			.toList();
 		return new LettuceOrderHashStore(lettuce, circuitBreaker, resilience.getCommandTimeout(),
-				resilience.getBulkTimeout(), versionFields);
+				resilience.getBulkTimeout());
 	}
 
 	@Bean
@@ -113,14 +117,15 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, OrderIdentityResolver identityResolver,
+	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields,
+			OrderIdentityResolver identityResolver,
 			OrderCacheCounters counters, FailureLog failureLog, CircuitBreaker circuitBreaker,
 			OrderCacheProperties properties) {
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
 				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
 				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()));
-		return new OrderCacheEngine(store, codec, new OrderKeys(properties.getKeyPrefix()), identityResolver,
+		return new OrderCacheEngine(store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
 				counters, failureLog, circuitBreaker, settings);
 	}
 
@@ -156,9 +161,9 @@ public final class OrderCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static OrderCacheOperationSource orderCacheOperationSource(ObjectProvider<OrderIdentityResolver> identityResolver,
-			ConfigurableListableBeanFactory beanFactory) {
+			ObjectProvider<VersionFields> versionFields, ConfigurableListableBeanFactory beanFactory) {
 		return new OrderCacheOperationSource(SingletonSupplier.of(identityResolver::getObject),
-				beanFactory.getBeanClassLoader());
+				SingletonSupplier.of(versionFields::getObject), beanFactory.getBeanClassLoader());
 	}
 
 	@Bean

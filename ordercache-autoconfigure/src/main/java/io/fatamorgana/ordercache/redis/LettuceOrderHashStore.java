@@ -85,8 +85,6 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private final long bulkTimeoutNanos;
 
-	private final byte[] versionFields;
-
 	private final LettuceExceptionConverter exceptionConverter = new LettuceExceptionConverter();
 
 	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
@@ -97,17 +95,15 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	 * @param circuitBreaker the breaker every call goes through
 	 * @param commandTimeout how long to wait for a single-order command
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
-	 * @param versionFields JSON names of the version of an order, the first present one counts
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
-			Duration commandTimeout, Duration bulkTimeout, List<String> versionFields) {
+			Duration commandTimeout, Duration bulkTimeout) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");
 		Assert.notNull(circuitBreaker, "circuitBreaker must not be null");
 		this.connectionFactory = connectionFactory;
 		this.circuitBreaker = circuitBreaker;
 		this.commandTimeoutNanos = commandTimeout.toNanos();
 		this.bulkTimeoutNanos = bulkTimeout.toNanos();
-		this.versionFields = bytes(String.join(",", versionFields));
 	}
 
 	/**
@@ -207,13 +203,13 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
-			@Nullable String loadToken, FullLoad fullLoad) {
+	public WriteResult write(String key, Map<String, byte[]> orders, String versionFields, Duration ttl,
+			Duration tombstoneTtl, @Nullable String loadToken, FullLoad fullLoad) {
 		byte[][] args = new byte[5 + 2 * orders.size()][];
 		args[0] = bytes(Long.toString(Math.max(1, ttl.toMillis())));
 		args[1] = (loadToken != null) ? bytes(loadToken) : NO_LOAD_TOKEN;
 		args[2] = bytes(fullLoad.flags());
-		args[3] = this.versionFields;
+		args[3] = bytes(versionFields);
 		args[4] = millis(tombstoneTtl);
 		int i = 5;
 		for (Map.Entry<String, byte[]> order : orders.entrySet()) {

@@ -78,6 +78,8 @@ public interface OrderHashStore {
 	 * and orders evicted less than a tombstone TTL ago.
 	 * @param key the period's key
 	 * @param orders order number &rarr; JSON; may be empty when only marking the period complete
+	 * @param versionFields the JSON fields holding the orders' version, comma separated, first
+	 * present wins; empty when they have none
 	 * @param ttl the time to live of the whole hash, set when it gets its first order
 	 * @param tombstoneTtl how long an order removed because its cached copy is newer than a committed
 	 * change refuses older copies
@@ -87,8 +89,8 @@ public interface OrderHashStore {
 	 * @param fullLoad the part of a full load of the period this write is, if any
 	 * @return what was written
 	 */
-	WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
-			@Nullable String loadToken, FullLoad fullLoad);
+	WriteResult write(String key, Map<String, byte[]> orders, String versionFields, Duration ttl,
+			Duration tombstoneTtl, @Nullable String loadToken, FullLoad fullLoad);
 
 	/**
 	 * Removes one order, leaves a tombstone for it and marks the period incomplete.

@@ -31,13 +31,14 @@ public final class Changes {
 	 * @param engine the engine
 	 * @param key the period's key
 	 * @param orders the period's encoded orders
+	 * @param versionFields the JSON fields holding their version
 	 * @param description what to name in a log
 	 * @return the change
 	 */
 	public static TransactionalChanges.Change writeAll(OrderCacheEngine engine, String key, Map<String, byte[]> orders,
-			String description) {
+			String versionFields, String description) {
 		OrderCacheEngine.EncodedBatch batch = new OrderCacheEngine.EncodedBatch(Map.of(key, orders),
-				java.util.List.of());
+				java.util.List.of(), versionFields);
 		return new Change(key, null, true, description, "caching the orders", () -> engine.writeAll(batch),
 				() -> orders.keySet()
 			.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field))));

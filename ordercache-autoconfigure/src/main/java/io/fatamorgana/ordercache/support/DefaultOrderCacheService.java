@@ -62,7 +62,8 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 		}
 		int accepted = 0;
 		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
-			this.changes.defer(Changes.writeAll(this.engine, period.getKey(), period.getValue(), "batchCacheOrders"));
+			this.changes.defer(Changes.writeAll(this.engine, period.getKey(), period.getValue(),
+					batch.versionFields(), "batchCacheOrders"));
 			accepted += period.getValue().size();
 		}
 		return new BatchResult(accepted, batch.skipped());

@@ -27,6 +27,7 @@ import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.PeriodTooLargeException;
 import io.fatamorgana.ordercache.codec.OrderCodec;
+import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CacheUnavailableException;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
@@ -61,6 +62,8 @@ public final class OrderCacheEngine {
 
 	private final OrderCodec codec;
 
+	private final VersionFields versionFields;
+
 	private final OrderKeys keys;
 
 	private final OrderIdentityResolver identityResolver;
@@ -79,6 +82,7 @@ public final class OrderCacheEngine {
 	 * Creates the engine.
 	 * @param store where hashes are stored
 	 * @param codec the JSON conversion
+	 * @param versionFields finds each order class's version
 	 * @param keys key naming and validation
 	 * @param identityResolver reads an order's period and order number
 	 * @param counters the statistics to update
@@ -86,11 +90,12 @@ public final class OrderCacheEngine {
 	 * @param circuitBreaker the breaker the store goes through
 	 * @param settings TTLs and sizes
 	 */
-	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, OrderKeys keys,
+	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields, OrderKeys keys,
 			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
 			CircuitBreaker circuitBreaker, Settings settings) {
 		this.store = store;
 		this.codec = codec;
+		this.versionFields = versionFields;
 		this.keys = keys;
 		this.identityResolver = identityResolver;
 		this.counters = counters;
@@ -347,7 +352,7 @@ public final class OrderCacheEngine {
 					+ " cannot be cached as order " + orderNo + " of period " + period
 					+ ": it would be read back as another order");
 		}
-		return new EncodedOrder(key, field, encode(order, field));
+		return new EncodedOrder(key, field, encode(order, field), this.versionFields.of(order.getClass()));
 	}
 
 	/** The identity an order states itself, or {@code null} when its type does not tell one. */
@@ -413,7 +418,8 @@ public final class OrderCacheEngine {
 		String field = order.field();
 		try {
 			count(redis(key, () -> "Could not cache order " + field + " in " + key,
-					() -> this.store.write(key, Map.of(field, order.json()), ttl(), this.settings.tombstoneTtl(), null,
+					() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
+							this.settings.tombstoneTtl(), null,
 							FullLoad.NONE)));
 		}
 		catch (OrderCacheException ex) {
@@ -441,7 +447,7 @@ public final class OrderCacheEngine {
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
 		Map<String, Map<String, byte[]>> byKey = encodeAll(orders, null, skipped);
-		return new EncodedBatch(byKey, skipped);
+		return new EncodedBatch(byKey, skipped, versions(orders));
 	}
 
 	/**
@@ -463,7 +469,9 @@ public final class OrderCacheEngine {
 				}
 				try {
 					cached += count(redis(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
-							() -> this.store.write(key, chunk, ttl(), this.settings.tombstoneTtl(), null, FullLoad.NONE)));
+							() -> this.store.write(key, chunk, batch.versionFields(), ttl(),
+									this.settings.tombstoneTtl(), null,
+									FullLoad.NONE)));
 				}
 				catch (OrderCacheException ex) {
 					chunk.keySet().forEach((field) -> this.pending.order(key, field));
@@ -497,7 +505,8 @@ public final class OrderCacheEngine {
 		String key = order.key();
 		String field = order.field();
 		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
-				() -> this.store.write(key, Map.of(field, order.json()), ttl(), this.settings.tombstoneTtl(),
+				() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
+						this.settings.tombstoneTtl(),
 						loadToken, FullLoad.NONE)));
 	}
 
@@ -513,7 +522,7 @@ public final class OrderCacheEngine {
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
 		Map<String, byte[]> encoded = encodeAll(orders, period, skipped).getOrDefault(key, new LinkedHashMap<>());
-		return new EncodedPeriod(key, encoded, skipped);
+		return new EncodedPeriod(key, encoded, skipped, versions(orders));
 	}
 
 	/**
@@ -533,7 +542,8 @@ public final class OrderCacheEngine {
 			FullLoad part = fullLoadPart(id, i == 0, i == chunks.size() - 1, period.skipped().isEmpty());
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
-					() -> this.store.write(key, chunk, ttl(), this.settings.tombstoneTtl(), loadToken, part));
+					() -> this.store.write(key, chunk, period.versionFields(), ttl(), this.settings.tombstoneTtl(),
+							loadToken, part));
 			if (!result.applied()) {
 				break;
 			}
@@ -603,7 +613,8 @@ public final class OrderCacheEngine {
 			first = false;
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
-					() -> this.store.write(key, encoded, ttl(), this.settings.tombstoneTtl(), loadToken, part));
+					() -> this.store.write(key, encoded, versions(chunk), ttl(), this.settings.tombstoneTtl(),
+							loadToken, part));
 			if (!result.applied()) {
 				break;
 			}
@@ -770,6 +781,16 @@ public final class OrderCacheEngine {
 		return byKey;
 	}
 
+	/** The version fields of a collection's orders, from its first one (a collection holds one class). */
+	private String versions(Collection<?> orders) {
+		for (Object order : orders) {
+			if (order != null) {
+				return this.versionFields.of(order.getClass());
+			}
+		}
+		return "";
+	}
+
 	private List<Map<String, byte[]>> chunks(Map<String, byte[]> entries) {
 		int size = this.settings.batchChunkSize();
 		if (entries.size() <= size) {
@@ -916,16 +937,19 @@ public final class OrderCacheEngine {
 	 * @param key the period's key
 	 * @param field the order number
 	 * @param json the stored JSON
+	 * @param versionFields the JSON fields holding its version, comma separated
 	 */
-	public record EncodedOrder(String key, String field, byte[] json) {
+	public record EncodedOrder(String key, String field, byte[] json, String versionFields) {
 	}
 
 	/**
 	 * Committed orders checked and encoded, by period key.
 	 * @param byKey period key &rarr; order number &rarr; JSON
 	 * @param skipped the orders that could not be encoded
+	 * @param versionFields the JSON fields holding their version, comma separated
 	 */
-	public record EncodedBatch(Map<String, Map<String, byte[]>> byKey, List<BatchResult.Skipped> skipped) {
+	public record EncodedBatch(Map<String, Map<String, byte[]>> byKey, List<BatchResult.Skipped> skipped,
+			String versionFields) {
 	}
 
 	/**
@@ -933,8 +957,10 @@ public final class OrderCacheEngine {
 	 * @param key the period's key
 	 * @param orders order number &rarr; JSON
 	 * @param skipped the orders that could not be encoded (the period is then not marked complete)
+	 * @param versionFields the JSON fields holding their version, comma separated
 	 */
-	public record EncodedPeriod(String key, Map<String, byte[]> orders, List<BatchResult.Skipped> skipped) {
+	public record EncodedPeriod(String key, Map<String, byte[]> orders, List<BatchResult.Skipped> skipped,
+			String versionFields) {
 	}
 
 	/**

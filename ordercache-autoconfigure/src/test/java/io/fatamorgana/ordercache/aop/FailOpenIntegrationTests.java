@@ -80,7 +80,8 @@ class FailOpenIntegrationTests {
 			assertThatExceptionOfType(OrderCacheException.class)
 				.isThrownBy(() -> this.service.getOrder(period, "BEFORE", TestOrder.class))
 				.withMessage("Could not read order BEFORE in " + PREFIX + period);
-			assertThat(this.service.statistics().failures() - before.failures()).isGreaterThanOrEqualTo(6);
+			// Three writes, one eviction and the read above; the background replay may add more.
+			assertThat(this.service.statistics().failures() - before.failures()).isGreaterThanOrEqualTo(5);
 		}
 		finally {
 			REDIS.restart();

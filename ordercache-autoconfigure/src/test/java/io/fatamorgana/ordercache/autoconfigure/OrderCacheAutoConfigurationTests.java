@@ -16,6 +16,7 @@ import io.fatamorgana.ordercache.aop.OrderCacheAdvisor;
 import io.fatamorgana.ordercache.aop.OrderCacheEntryAdvisor;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -31,6 +32,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.Ordered;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -39,6 +42,7 @@ import org.springframework.data.redis.core.RedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
+@ExtendWith(OutputCaptureExtension.class)
 class OrderCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
@@ -83,6 +87,20 @@ class OrderCacheAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(AdvisorOrderCheck.class).problem())
 				.contains("runs outside the transaction advisor")
 				.contains("ordercache.advisor-order"));
+	}
+
+	@Test
+	void anOrderTypeWithoutAVersionIsNamedInAStartupWarning(CapturedOutput output) {
+		this.contextRunner.withBean(UnversionedOrders.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("Unversioned").contains("has no version property");
+		});
+	}
+
+	@Test
+	void aVersionedOrderTypeGivesNoWarning(CapturedOutput output) {
+		this.contextRunner.withBean(SimpleOrders.class)
+			.run((context) -> assertThat(output).doesNotContain("has no version property"));
 	}
 
 	@Test
@@ -225,6 +243,19 @@ class OrderCacheAutoConfigurationTests {
 	}
 
 	/** A user's service with annotated methods. */
+	public static class UnversionedOrders {
+
+		@CachedOrder(period = "#period", orderNo = "#orderNo")
+		public Optional<Unversioned> find(String period, String orderNo) {
+			return Optional.empty();
+		}
+
+	}
+
+	/** An order type without any version property. */
+	public record Unversioned(String periodNumber, String orderNo, String status) {
+	}
+
 	public static class SimpleOrders {
 
 		@CacheOrder

@@ -59,8 +59,8 @@ final class NoRedisStore implements OrderHashStore {
 	}
 
 	@Override
-	public WriteResult write(String key, Map<String, byte[]> orders, Duration ttl, Duration tombstoneTtl,
-			@Nullable String loadToken,
+	public WriteResult write(String key, Map<String, byte[]> orders, String versionFields, Duration ttl,
+			Duration tombstoneTtl, @Nullable String loadToken,
 			FullLoad fullLoad) {
 		hash(key).putAll(orders);
 		return new WriteResult(orders.size(), 0, true, false);

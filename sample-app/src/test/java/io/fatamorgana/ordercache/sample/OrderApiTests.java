@@ -252,16 +252,18 @@ abstract class OrderApiTests {
 		assertThat(paid.field("version")).isEqualTo("1");
 
 		// A write still carrying the copy read before the change, as a slow request or another
-		// instance may send it: the version column keeps it out.
+		// instance may send it: the version column keeps it out, and the cached copy gives way to the
+		// database (the next read loads it).
 		long refused = this.cache.statistics().refused();
 		this.cache.cacheOrder(pending);
 		assertThat(this.cache.statistics().refused()).isEqualTo(refused + 1);
-		assertThat(this.redis.hget(key(), orderNo)).contains("\"status\":\"paid\"", "\"version\":1");
+		assertThat(this.redis.hget(key(), orderNo)).isNull();
 
-		this.statements.reset();
 		Response period = this.http.get("/orders/" + this.period);
-		assertThat(this.statements.count()).as("statements of a complete cached period").isZero();
 		assertThat(period.json().get(0).get("status").asString()).isEqualTo("paid");
+		this.statements.reset();
+		assertThat(this.http.get("/orders/" + this.period).json().get(0).get("status").asString()).isEqualTo("paid");
+		assertThat(this.statements.count()).as("statements of a complete cached period").isZero();
 		assertThat(this.http.get("/orders/" + this.period + "/" + orderNo).field("status")).isEqualTo("paid");
 	}
 
