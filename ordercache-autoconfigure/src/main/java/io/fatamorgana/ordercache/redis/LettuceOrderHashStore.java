@@ -6,13 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.MapScanCursor;
@@ -30,14 +31,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceExceptionConverter;
 import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
 
@@ -72,6 +70,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	private static final Script DELETE_IF_EQUALS = new Script("delete-if-equals.lua");
 
 	private static final byte[] NO_LOAD_TOKEN = new byte[0];
+
+	private static final int MAX_SCANS_PER_PAGE = 16;
 
 	private static final byte[] TRUE = bytes("1");
 
@@ -205,13 +205,18 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	@Override
 	public WriteResult write(String key, Map<String, byte[]> orders, String versionFields, Duration ttl,
 			Duration tombstoneTtl, @Nullable String loadToken, FullLoad fullLoad) {
-		byte[][] args = new byte[5 + 2 * orders.size()][];
+		Collection<String> found = fullLoad.replace() ? fullLoad.found() : List.of();
+		byte[][] args = new byte[6 + found.size() + 2 * orders.size()][];
 		args[0] = bytes(Long.toString(Math.max(1, ttl.toMillis())));
 		args[1] = (loadToken != null) ? bytes(loadToken) : NO_LOAD_TOKEN;
 		args[2] = bytes(fullLoad.flags());
 		args[3] = bytes(versionFields);
 		args[4] = millis(tombstoneTtl);
-		int i = 5;
+		args[5] = bytes(Integer.toString(found.size()));
+		int i = 6;
+		for (String orderNo : found) {
+			args[i++] = bytes(orderNo);
+		}
 		for (Map.Entry<String, byte[]> order : orders.entrySet()) {
 			args[i++] = bytes(order.getKey());
 			args[i++] = order.getValue();
@@ -248,37 +253,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public void scan(String prefix, Consumer<String> action) {
-		if (!this.circuitBreaker.allowsCalls()) {
-			throw new CacheUnavailableException();
-		}
-		ScanOptions options = ScanOptions.scanOptions().match(prefix + "*").count(1000).build();
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			if (connection instanceof RedisClusterConnection cluster) {
-				for (RedisClusterNode node : cluster.clusterGetNodes()) {
-					if (node.isMaster() && node.getSlotRange().getSlots().size() > 0
-							&& !node.getFlags().contains(RedisClusterNode.Flag.FAIL)
-							&& !node.getFlags().contains(RedisClusterNode.Flag.PFAIL)
-							&& !node.getFlags().contains(RedisClusterNode.Flag.NOADDR)) {
-						scan(cluster.scan(node, options), action);
-					}
-				}
-			}
-			else {
-				scan(connection.keyCommands().scan(options), action);
-			}
-		}
-	}
-
-	private static void scan(Cursor<byte[]> cursor, Consumer<String> action) {
-		try (cursor) {
-			cursor.forEachRemaining((key) -> action.accept(string(key)));
-		}
-	}
-
-	@Override
 	public KeyPage scanPage(String prefix, @Nullable String cursor, int count) {
-		ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(Math.max(count, 10));
+		ScanArgs args = KeyScanArgs.Builder.matches(prefix + "*").type("hash").limit(Math.max(count, 10));
 		String[] position = ((cursor != null) ? cursor : ":0").split(":", 2);
 		if (position.length != 2 || !position[0].matches("[0-9a-f]*") || !position[1].matches("\\d+")) {
 			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
@@ -293,7 +269,9 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			String nodeCursor = (node < primaries.size() && primaries.get(node).id().equals(position[0]))
 					? position[1] : "0";
 			List<String> keys = new ArrayList<>();
-			while (node < primaries.size() && keys.size() < count) {
+			// Bounded work per page: a keyspace with few matches answers a short page, not a long walk.
+			int scans = 0;
+			while (node < primaries.size() && keys.size() < count && scans++ < MAX_SCANS_PER_PAGE) {
 				KeyScanCursor<byte[]> page = LettuceFutures.awaitOrCancel(
 						primaries.get(node).commands().scan(ScanCursor.of(nodeCursor), args), this.bulkTimeoutNanos,
 						TimeUnit.NANOSECONDS);

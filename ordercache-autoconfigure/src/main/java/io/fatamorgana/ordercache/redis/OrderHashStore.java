@@ -1,9 +1,9 @@
 package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -128,15 +128,9 @@ public interface OrderHashStore {
 	boolean repair(String key);
 
 	/**
-	 * Lists keys that start with a prefix, with SCAN on every primary (never KEYS).
-	 * @param prefix the key prefix; it has no glob characters
-	 * @param action called with each key found; a key may be reported more than once
-	 */
-	void scan(String prefix, Consumer<String> action);
-
-	/**
-	 * Lists one page of keys that start with a prefix: SCAN with MATCH and COUNT, on one primary
-	 * after the other in a Cluster, never KEYS.
+	 * Lists one page of the hashes whose keys start with a prefix: SCAN with MATCH, TYPE hash and
+	 * COUNT, on one primary after the other in a Cluster, never KEYS, and at most a bounded number of
+	 * SCAN calls per page (a page may be short, or empty, with a cursor to go on).
 	 * @param prefix the key prefix; it has no glob characters
 	 * @param cursor where the previous page ended, or {@code null} to start
 	 * @param count about how many keys to return; a page may hold a few more or fewer
@@ -214,24 +208,24 @@ public interface OrderHashStore {
 	}
 
 	/**
-	 * Which part of a full load of a period a write is (docs/protocol.md, "Operations").
-	 * @param first whether it is the first chunk, which replaces the hash's orders if nothing changed
-	 * since the token
-	 * @param last whether it is the last chunk, which marks the period complete if the load's replace
-	 * is still the latest
-	 * @param id the load's identity, the same for all its chunks
+	 * What a write of a load does for a full load of the period (docs/protocol.md, "Operations").
+	 * @param replace whether this write removes the orders of the hash that the load did not find
+	 * and claims the period for the load, if nothing changed since the token
+	 * @param complete whether this write marks the period complete, if the load's claim still holds
+	 * @param id the load's identity, the same for all its writes
+	 * @param found with {@code replace}, every order number the load found
 	 */
-	record FullLoad(boolean first, boolean last, long id) {
+	record FullLoad(boolean replace, boolean complete, long id, Collection<String> found) {
 
-		/** Not a full load. */
-		public static final FullLoad NONE = new FullLoad(false, false, 0);
+		/** Not (this part of) a full load. */
+		public static final FullLoad NONE = new FullLoad(false, false, 0, List.of());
 
 		/**
 		 * The flags the write script takes.
 		 * @return {@code r}, {@code c} or both, a colon and the load's identity
 		 */
 		public String flags() {
-			return (this.first ? "r" : "") + (this.last ? "c" : "") + ":" + this.id;
+			return (this.replace ? "r" : "") + (this.complete ? "c" : "") + ":" + this.id;
 		}
 
 	}

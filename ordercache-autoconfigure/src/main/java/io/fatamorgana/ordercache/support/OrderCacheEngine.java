@@ -5,10 +5,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
@@ -539,7 +541,10 @@ public final class OrderCacheEngine {
 		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
 		for (int i = 0; i < chunks.size(); i++) {
 			Map<String, byte[]> chunk = chunks.get(i);
-			FullLoad part = fullLoadPart(id, i == 0, i == chunks.size() - 1, period.skipped().isEmpty());
+			// The first write removes what the load did not find; the last marks the period complete.
+			boolean last = i == chunks.size() - 1;
+			FullLoad part = (i == 0) ? new FullLoad(true, last && period.skipped().isEmpty(), id, period.orders().keySet())
+					: new FullLoad(false, last && period.skipped().isEmpty(), id, List.of());
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
 					() -> this.store.write(key, chunk, period.versionFields(), ttl(), this.settings.tombstoneTtl(),
@@ -582,7 +587,7 @@ public final class OrderCacheEngine {
 	/**
 	 * Caches a whole period streamed from the database, chunk by chunk, and marks it complete with
 	 * the last chunk unless the period was dropped since the token was read or some of its orders
-	 * could not be cached. Never holds more than a chunk of the period.
+	 * could not be cached. Never holds more than a chunk of the period's orders (and its order numbers).
 	 * @param period the period number
 	 * @param orders every order of the period
 	 * @param loadToken the token read before loading
@@ -595,8 +600,8 @@ public final class OrderCacheEngine {
 		int cached = 0;
 		int index = 0;
 		boolean more = true;
-		boolean first = true;
 		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+		Set<String> found = new HashSet<>();
 		while (more) {
 			List<Object> chunk = new ArrayList<>(this.settings.batchChunkSize());
 			while (chunk.size() < this.settings.batchChunkSize() && orders.hasNext()) {
@@ -609,8 +614,10 @@ public final class OrderCacheEngine {
 				skipped.add(new BatchResult.Skipped(index + skip.index(), skip.orderNo(), skip.reason()));
 			}
 			index += chunk.size();
-			FullLoad part = fullLoadPart(id, first, !more, skipped.isEmpty());
-			first = false;
+			// Streamed: the order numbers are all known only at the last write, which removes what the
+			// load did not find and marks the period complete.
+			found.addAll(encoded.keySet());
+			FullLoad part = more ? FullLoad.NONE : new FullLoad(true, skipped.isEmpty(), id, found);
 			OrderHashStore.WriteResult result = redis(key,
 					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
 					() -> this.store.write(key, encoded, versions(chunk), ttl(), this.settings.tombstoneTtl(),
@@ -695,13 +702,17 @@ public final class OrderCacheEngine {
 		int replayed = 0;
 		try {
 			if (this.pending.everything()) {
-				List<String> found = new ArrayList<>();
-				this.store.scan(this.keys.prefix(), found::add);
-				for (String key : found) {
+				// One page per round: bounded work, and reads stay misses until the last page.
+				PendingEvictions.Position from = this.pending.everythingPosition();
+				OrderHashStore.KeyPage page = this.store.scanPage(this.keys.prefix(), from.cursor(), 1_000);
+				for (String key : page.keys()) {
 					this.store.drop(key, this.settings.tombstoneTtl(), true);
 					replayed++;
 				}
-				this.pending.replayedEverything();
+				this.pending.replayedEverythingUpTo(from, page.nextCursor());
+				if (this.pending.everything()) {
+					return replayed;
+				}
 			}
 			for (String key : this.pending.periods()) {
 				this.store.drop(key, this.settings.tombstoneTtl(), false);
@@ -739,14 +750,6 @@ public final class OrderCacheEngine {
 	 */
 	public CacheStatistics statistics() {
 		return this.counters.snapshot(this.pending.size(), !this.circuitBreaker.allowsCalls());
-	}
-
-	/**
-	 * Which part of a full load a chunk is: the first replaces the hash's orders; the last marks the
-	 * period complete if this load's replace is the latest and no order was skipped (docs/protocol.md).
-	 */
-	private static FullLoad fullLoadPart(long id, boolean first, boolean last, boolean noneSkipped) {
-		return new FullLoad(first, last && noneSkipped, id);
 	}
 
 	private int count(OrderHashStore.WriteResult result) {

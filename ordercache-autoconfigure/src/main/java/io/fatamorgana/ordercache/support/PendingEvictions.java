@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Evictions that could not reach Redis and must not be forgotten: orders whose cached copy may be
  * older than the database, and periods to drop whole. Bounded: past the capacity, an order's whole
@@ -22,13 +24,21 @@ final class PendingEvictions {
 
 	private volatile boolean everything;
 
+	private volatile @Nullable String everythingCursor;
+
+	private final AtomicInteger everythingGeneration = new AtomicInteger();
+
 	PendingEvictions(int capacity) {
 		this.capacity = capacity;
 	}
 
 	void order(String key, String field) {
 		Order order = new Order(key, field);
-		if (this.everything || this.periods.contains(key) || this.orders.contains(order)) {
+		if (this.everything) {
+			restartEverything();
+			return;
+		}
+		if (this.periods.contains(key) || this.orders.contains(order)) {
 			return;
 		}
 		if (reserve()) {
@@ -51,7 +61,11 @@ final class PendingEvictions {
 	}
 
 	void period(String key) {
-		if (this.everything || this.periods.contains(key)) {
+		if (this.everything) {
+			restartEverything();
+			return;
+		}
+		if (this.periods.contains(key)) {
 			return;
 		}
 		if (reserve()) {
@@ -85,6 +99,49 @@ final class PendingEvictions {
 		return this.everything;
 	}
 
+	/**
+	 * Where the replay of "everything" goes on: its SCAN cursor and the generation it belongs to.
+	 * @return the position; a cursor of {@code null} starts at the beginning
+	 */
+	Position everythingPosition() {
+		return new Position(this.everythingCursor, this.everythingGeneration.get());
+	}
+
+	/**
+	 * Records that the replay of "everything" got to a cursor, unless a failure restarted it since.
+	 * @param from the position the page started at
+	 * @param next the cursor of the next page, or {@code null} when every key was dropped
+	 */
+	void replayedEverythingUpTo(Position from, @Nullable String next) {
+		synchronized (this.everythingGeneration) {
+			if (this.everythingGeneration.get() != from.generation()) {
+				return;
+			}
+			if (next != null) {
+				this.everythingCursor = next;
+			}
+			else {
+				replayedEverything();
+			}
+		}
+	}
+
+	/** A failure while everything is pending: keys the replay already passed may be stale again. */
+	private void restartEverything() {
+		synchronized (this.everythingGeneration) {
+			this.everythingGeneration.incrementAndGet();
+			this.everythingCursor = null;
+		}
+	}
+
+	/**
+	 * A position of the replay of "everything".
+	 * @param cursor the SCAN cursor, {@code null} at the start
+	 * @param generation increases when a new failure makes the replay start again
+	 */
+	record Position(@Nullable String cursor, int generation) {
+	}
+
 	Set<String> periods() {
 		return Set.copyOf(this.periods);
 	}
@@ -93,7 +150,8 @@ final class PendingEvictions {
 		return Set.copyOf(this.orders);
 	}
 
-	void replayedEverything() {
+	private void replayedEverything() {
+		this.everythingCursor = null;
 		this.everything = false;
 		this.periods.clear();
 		this.orders.clear();

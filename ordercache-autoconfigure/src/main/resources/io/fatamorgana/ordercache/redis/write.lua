@@ -6,10 +6,12 @@
 --    an eviction (the database wins; the next read loads it). Moves the change sequence !s on.
 --  * A load (with the token 'epoch.sequence' read before the database): refused whole if the epoch
 --    moved; per order refused if a tombstone is newer than the token or the stored copy is newer.
---    With flag 'r' (first chunk of a full load), when nothing changed since the token, every order
---    in the hash is removed first, so the period ends up holding exactly what was loaded, and '!r'
---    records the load (sequence:id): loads with an older token are refused from then on, since what
---    they read may be older than what was removed. With flag 'c' (last chunk), the period is marked
+--    With flag 'r' (first chunk of a full load held in memory, or last chunk of a streamed one),
+--    when nothing changed since the token, every order of the hash that the load did not find (all
+--    its order numbers are given) is removed, so the period ends up holding exactly the database's
+--    orders; the copies of the others stay, so the version guard still holds them against delayed
+--    older writes. '!r' records the load (sequence:id): loads with an older token are refused from
+--    then on. With flag 'c' (last chunk), the period is marked
 --    complete only if '!r' is still this load's, no order was evicted since the token and none of
 --    this write was refused by a tombstone.
 --  * The key's TTL is set when it gets its first order, not renewed by later writes: no copy is
@@ -18,8 +20,9 @@
 -- KEYS[1] = period key
 -- ARGV[1] = TTL in ms; ARGV[2] = load token, or '' for a committed change; ARGV[3] = full-load flags
 -- ('r', 'c') and load id, 'rc:<id>';
--- ARGV[4] = version JSON fields, comma separated; ARGV[5] = tombstone TTL in ms;
--- ARGV[6..] = order number, JSON, order number, JSON, ...
+-- ARGV[4] = version JSON fields, comma separated; ARGV[5] = tombstone TTL in ms; ARGV[6] = K, the
+-- number of order numbers the full load found (with 'r'), ARGV[7..6+K] = those order numbers;
+-- ARGV[7+K..] = order number, JSON, order number, JSON, ...
 -- Returns {written, refused, applied (0 when the epoch moved), replaced (1 when 'r' took effect)}
 local key = KEYS[1]
 ensure_hash(key)
@@ -42,16 +45,22 @@ if loadSequence ~= nil then
   end
 end
 
+local keepCount = tonumber(ARGV[6])
+local firstOrder = 7 + keepCount
 local replaced = 0
 if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence then
-  local stale = {}
+  local keep = {}
+  for i = 7, firstOrder - 1 do
+    keep[ARGV[i]] = true
+  end
+  local ghosts = {}
   for _, field in ipairs(redis.call('HKEYS', key)) do
-    if string.sub(field, 1, 1) ~= '!' then
-      stale[#stale + 1] = field
+    if string.sub(field, 1, 1) ~= '!' and not keep[field] then
+      ghosts[#ghosts + 1] = field
     end
   end
-  for from = 1, #stale, 1000 do
-    redis.call('HDEL', key, unpack(stale, from, math.min(from + 999, #stale)))
+  for from = 1, #ghosts, 1000 do
+    redis.call('HDEL', key, unpack(ghosts, from, math.min(from + 999, #ghosts)))
   end
   redis.call('HDEL', key, '!c')
   redis.call('HSET', key, '!r', loadSequence .. ':' .. loadId)
@@ -99,7 +108,7 @@ local function storedWins(stored, json)
 end
 
 local fields, written, refused, missing = {}, 0, 0, 0
-for i = 6, #ARGV, 2 do
+for i = firstOrder, #ARGV, 2 do
   local field, json = ARGV[i], ARGV[i + 1]
   local evictedAt = tombstone(key, field, now)
   local allowed = true

@@ -37,9 +37,28 @@ class PendingEvictionsTests {
 		this.pending.order("k4", "D");
 		assertThat(this.pending.everything()).isTrue();
 		assertThat(this.pending.covers("k9", "Z")).isTrue();
-		this.pending.replayedEverything();
+		PendingEvictions.Position start = this.pending.everythingPosition();
+		this.pending.replayedEverythingUpTo(start, "0:42");
+		assertThat(this.pending.everything()).as("more pages to go").isTrue();
+		assertThat(this.pending.everythingPosition().cursor()).isEqualTo("0:42");
+		this.pending.replayedEverythingUpTo(this.pending.everythingPosition(), null);
 		assertThat(this.pending.isEmpty()).isTrue();
 		assertThat(this.pending.size()).isZero();
+	}
+
+	@Test
+	void aFailureDuringTheReplayOfEverythingStartsItAgain() {
+		this.pending.order("k1", "A");
+		this.pending.order("k2", "B");
+		this.pending.order("k3", "C");
+		this.pending.order("k4", "D");
+		PendingEvictions.Position first = this.pending.everythingPosition();
+		this.pending.replayedEverythingUpTo(first, "0:42");
+		PendingEvictions.Position second = this.pending.everythingPosition();
+		this.pending.order("k1", "E");
+		this.pending.replayedEverythingUpTo(second, null);
+		assertThat(this.pending.everything()).as("a key the replay had passed may be stale again").isTrue();
+		assertThat(this.pending.everythingPosition().cursor()).isNull();
 	}
 
 	@Test

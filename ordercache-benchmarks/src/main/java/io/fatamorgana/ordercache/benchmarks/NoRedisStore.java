@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
 
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.jspecify.annotations.Nullable;
@@ -85,11 +84,6 @@ final class NoRedisStore implements OrderHashStore {
 	@Override
 	public boolean repair(String key) {
 		return false;
-	}
-
-	@Override
-	public void scan(String prefix, Consumer<String> action) {
-		this.hashes.keySet().stream().filter((key) -> key.startsWith(prefix)).forEach(action);
 	}
 
 	@Override
