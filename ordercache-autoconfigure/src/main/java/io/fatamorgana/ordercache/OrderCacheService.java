@@ -19,6 +19,15 @@ import org.jspecify.annotations.Nullable;
  * {@link IllegalArgumentException} naming the field, before Redis is called. A Redis failure is
  * reported as an {@link OrderCacheException}: unlike the annotations, this API does not hide
  * failures from its caller.
+ * <p>
+ * Inside an actual Spring transaction the changes ({@link #cacheOrder}, {@link #batchCacheOrders},
+ * {@link #deleteOrder}, {@link #deletePeriodOrders}) wait for its commit and are dropped on rollback,
+ * like the annotations' (then {@code deleteOrder} and {@code deletePeriodOrders} return
+ * {@code false}, {@code batchCacheOrders} counts the orders accepted, and a Redis failure after
+ * commit is logged, not thrown); the reads answer "not cached" for orders and periods the
+ * transaction changed; {@link #loadPeriod} caches nothing, since the transaction may have read before
+ * its token. Outside a transaction everything runs at once. Invalid input is rejected at once either
+ * way. See docs/protocol.md, "Transactions".
  */
 public interface OrderCacheService {
 
@@ -148,7 +157,8 @@ public interface OrderCacheService {
 	 * replayed when Redis answers again.
 	 * @param period the period number
 	 * @param orderNo the order number
-	 * @return whether the order was cached
+	 * @return whether the order was cached; {@code false} inside a transaction, where the eviction
+	 * waits for the commit
 	 * @throws OrderCacheException if Redis fails
 	 */
 	boolean deleteOrder(String period, String orderNo);
@@ -158,7 +168,8 @@ public interface OrderCacheService {
 	 * TTL, so that a load of the period that began before cannot put older orders back. If Redis
 	 * fails, the drop is also kept in memory and replayed when Redis answers again.
 	 * @param period the period number
-	 * @return whether the period had cached orders
+	 * @return whether the period had cached orders; {@code false} inside a transaction, where the
+	 * drop waits for the commit
 	 * @throws OrderCacheException if Redis fails
 	 */
 	boolean deletePeriodOrders(String period);

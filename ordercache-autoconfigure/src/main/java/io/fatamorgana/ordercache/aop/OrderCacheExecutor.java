@@ -182,15 +182,24 @@ public final class OrderCacheExecutor {
 			if (order == null) {
 				return;
 			}
-			OrderCacheEngine.EncodedOrder encoded;
+			OrderIdentity identity;
 			if (operation.period() != null && operation.orderNo() != null) {
 				context.setVariable("order", order);
-				encoded = this.engine.encode(string(operation.period(), context, "period"),
-						string(operation.orderNo(), context, "orderNo"), order);
+				identity = new OrderIdentity(string(operation.period(), context, "period"),
+						string(operation.orderNo(), context, "orderNo"));
 			}
 			else {
-				OrderIdentity identity = this.engine.identify(order);
+				identity = this.engine.identify(order);
+			}
+			OrderCacheEngine.OrderKey key = this.engine.orderKey(identity.period(), identity.orderNo());
+			OrderCacheEngine.EncodedOrder encoded;
+			try {
 				encoded = this.engine.encode(identity.period(), identity.orderNo(), order);
+			}
+			catch (IllegalArgumentException ex) {
+				// The change committed but cannot be cached: its older copy must go.
+				change(Changes.evict(this.engine, key, operation.description()));
+				throw ex;
 			}
 			change(Changes.write(this.engine, encoded, operation.description()));
 		});

@@ -71,19 +71,16 @@ public final class OrderCacheAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	OrderCodec orderCodec() {
 		return new OrderCodec();
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	VersionFields orderCacheVersionFields(OrderCodec codec, OrderCacheProperties properties) {
 		return new VersionFields(codec, properties.getConsistency().getVersionProperties());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	CircuitBreaker orderCacheCircuitBreaker(OrderCacheProperties properties) {
 		return new CircuitBreaker(properties.getResilience().getFailureThreshold(),
 				properties.getResilience().getOpenDuration());
@@ -104,19 +101,16 @@ public final class OrderCacheAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	OrderCacheCounters orderCacheCounters() {
 		return new OrderCacheCounters();
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	FailureLog orderCacheFailureLog(OrderCacheProperties properties) {
 		return new FailureLog(properties.getFailureLogInterval());
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields,
 			OrderIdentityResolver identityResolver,
 			OrderCacheCounters counters, FailureLog failureLog, CircuitBreaker circuitBreaker,
@@ -124,13 +118,13 @@ public final class OrderCacheAutoConfiguration {
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
 				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
-				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()));
+				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()),
+				properties.getMaxEntrySize().toBytes());
 		return new OrderCacheEngine(store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
 				counters, failureLog, circuitBreaker, settings);
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	CacheMaintenance orderCacheMaintenance(OrderCacheEngine engine, OrderHashStore store,
 			CircuitBreaker circuitBreaker, OrderCacheProperties properties) {
 		return new CacheMaintenance(engine, store, circuitBreaker,
@@ -138,7 +132,6 @@ public final class OrderCacheAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	TransactionalChanges orderCacheTransactionalChanges(OrderCacheCounters counters, FailureLog failureLog) {
 		return new TransactionalChanges(counters, failureLog);
 	}
@@ -150,7 +143,6 @@ public final class OrderCacheAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
 	OrderCacheExecutor orderCacheExecutor(OrderCacheEngine engine, TransactionalChanges changes,
 			OrderCacheCounters counters, FailureLog failureLog, OrderCacheProperties properties) {
 		return new OrderCacheExecutor(engine, changes, counters, failureLog, properties.getSingleFlightWait(),

@@ -9,6 +9,7 @@ import io.fatamorgana.ordercache.key.OrderKeys;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the order cache, under {@code ordercache}.
@@ -51,6 +52,13 @@ public class OrderCacheProperties implements InitializingBean {
 	 * streamOrdersByPeriod.
 	 */
 	private long maxPeriodSize = 50_000;
+
+	/**
+	 * Largest JSON of one order the cache writes or reads. A larger order is not cached (a committed
+	 * change of it evicts its older copy instead); a larger value found in Redis is never
+	 * transferred: it is removed and the read is a miss.
+	 */
+	private DataSize maxEntrySize = DataSize.ofKilobytes(512);
 
 	/**
 	 * Share of the TTL taken off at random on each write (0 to 0.5), so that periods written
@@ -159,6 +167,14 @@ public class OrderCacheProperties implements InitializingBean {
 		return this.warmUp;
 	}
 
+	public DataSize getMaxEntrySize() {
+		return this.maxEntrySize;
+	}
+
+	public void setMaxEntrySize(DataSize maxEntrySize) {
+		this.maxEntrySize = maxEntrySize;
+	}
+
 	public int getAdvisorOrder() {
 		return this.advisorOrder;
 	}
@@ -202,6 +218,10 @@ public class OrderCacheProperties implements InitializingBean {
 		if (!(this.ttlJitter >= 0 && this.ttlJitter <= 0.5)) {
 			throw new InvalidOrderCachePropertyException("ordercache.ttl-jitter", this.ttlJitter,
 					"must be between 0 and 0.5");
+		}
+		if (this.maxEntrySize.toBytes() < 64) {
+			throw new InvalidOrderCachePropertyException("ordercache.max-entry-size", this.maxEntrySize,
+					"must be at least 64B");
 		}
 		if (this.singleFlightWait.isNegative()) {
 			throw new InvalidOrderCachePropertyException("ordercache.single-flight-wait", this.singleFlightWait,

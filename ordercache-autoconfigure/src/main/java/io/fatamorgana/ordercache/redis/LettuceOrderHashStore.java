@@ -55,6 +55,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final byte[] SEQUENCE = bytes("!s");
 
+	private static final Script GET = new Script("get.lua");
+
 	private static final Script WRITE = new Script("write.lua");
 
 	private static final Script EVICT = new Script("evict.lua");
@@ -115,11 +117,11 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	}
 
 	@Override
-	public Lookup get(String key, String field) {
-		List<KeyValue<byte[], byte[]>> values = call("get", false,
-				(redis) -> redis.hmget(bytes(key), bytes(field), EPOCH, SEQUENCE));
-		return new Lookup(values.get(0).getValueOrElse(null),
-				loadToken(values.get(1).getValueOrElse(null), values.get(2).getValueOrElse(null)));
+	public Lookup get(String key, String field, long maxBytes) {
+		List<Object> reply = script("get", GET, ScriptOutputType.MULTI, false, key, bytes(field),
+				bytes(Long.toString(maxBytes)));
+		byte[] json = ((Long) reply.get(0) == 1L) ? (byte[]) reply.get(1) : null;
+		return new Lookup(json, loadToken((byte[]) reply.get(2), (byte[]) reply.get(3)), (Long) reply.get(4));
 	}
 
 	@Override

@@ -17,12 +17,15 @@ import org.jspecify.annotations.Nullable;
 public interface OrderHashStore {
 
 	/**
-	 * Reads one order and the period's load token (HMGET).
+	 * Reads one order and the period's load token, without ever transferring a value larger than a
+	 * limit: such a value is removed and the read is a miss.
 	 * @param key the period's key
 	 * @param field the order number
-	 * @return the stored JSON, if any, and the load token to hand to a load that follows a miss
+	 * @param maxBytes the largest value to read
+	 * @return the stored JSON, if any, the load token to hand to a load that follows a miss, and the
+	 * size of a value removed for its size
 	 */
-	Lookup get(String key, String field);
+	Lookup get(String key, String field, long maxBytes);
 
 	/**
 	 * Reads the period's load token (HMGET), to hand to a load of the whole period.
@@ -154,9 +157,10 @@ public interface OrderHashStore {
 	/**
 	 * One order as read, with the period's load token.
 	 * @param json the stored JSON, or {@code null} on a miss
-	 * @param loadToken the period's epoch and eviction sequence, {@code epoch.sequence}
+	 * @param loadToken the period's epoch and change sequence, {@code epoch.sequence}
+	 * @param removedSize the size in bytes of a value too large to read, which was removed; 0 if none
 	 */
-	record Lookup(byte @Nullable [] json, String loadToken) {
+	record Lookup(byte @Nullable [] json, String loadToken, long removedSize) {
 	}
 
 	/**

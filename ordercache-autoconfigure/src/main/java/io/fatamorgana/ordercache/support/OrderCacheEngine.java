@@ -136,7 +136,12 @@ public final class OrderCacheEngine {
 			return new Lookup<>(null, null);
 		}
 		OrderHashStore.Lookup found = redis(key, () -> "Could not read order " + field + " in " + key,
-				() -> this.store.get(key, field));
+				() -> this.store.get(key, field, this.settings.maxEntrySize()));
+		if (found.removedSize() > 0) {
+			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
+			this.failureLog.warn("read", "removed order " + field + " in " + key + ": " + found.removedSize()
+					+ " bytes, above ordercache.max-entry-size", new IllegalStateException("oversized entry"));
+		}
 		T order = (found.json() != null) ? decode(key, field, found.json(), type) : null;
 		if (order != null) {
 			this.counters.hit();
@@ -354,7 +359,16 @@ public final class OrderCacheEngine {
 					+ " cannot be cached as order " + orderNo + " of period " + period
 					+ ": it would be read back as another order");
 		}
-		return new EncodedOrder(key, field, encode(order, field), this.versionFields.of(order.getClass()));
+		byte[] json = encode(order, field);
+		requireFits(field, json);
+		return new EncodedOrder(key, field, json, this.versionFields.of(order.getClass()));
+	}
+
+	private void requireFits(String field, byte[] json) {
+		if (json.length > this.settings.maxEntrySize()) {
+			throw new IllegalArgumentException("Order " + field + " is " + json.length + " bytes as JSON, above"
+					+ " ordercache.max-entry-size (" + this.settings.maxEntrySize() + " bytes): it is not cached");
+		}
 	}
 
 	/** The identity an order states itself, or {@code null} when its type does not tell one. */
@@ -773,7 +787,9 @@ public final class OrderCacheEngine {
 				}
 				String key = this.keys.periodKey(identity.period());
 				String field = this.keys.orderNo(orderNo);
-				byKey.computeIfAbsent(key, (k) -> new LinkedHashMap<>()).put(field, encode(order, field));
+				byte[] json = encode(order, field);
+				requireFits(field, json);
+				byKey.computeIfAbsent(key, (k) -> new LinkedHashMap<>()).put(field, json);
 			}
 			catch (IllegalArgumentException ex) {
 				skipped.add(new BatchResult.Skipped(index, orderNo, String.valueOf(ex.getMessage())));
@@ -993,9 +1009,10 @@ public final class OrderCacheEngine {
 	 * @param maxPeriodSize the most entries a whole-period read transfers
 	 * @param orderNoJsonName the JSON name of the order number, to recognise an order's JSON that
 	 * this class cannot read
+	 * @param maxEntrySize the largest order JSON in bytes that is written or read
 	 */
 	public record Settings(Duration ttl, double ttlJitter, Duration tombstoneTtl, int batchChunkSize,
-			int pendingEvictionCapacity, long maxPeriodSize, String orderNoJsonName) {
+			int pendingEvictionCapacity, long maxPeriodSize, String orderNoJsonName, long maxEntrySize) {
 	}
 
 }

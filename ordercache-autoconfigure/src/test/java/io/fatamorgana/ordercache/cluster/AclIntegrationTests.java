@@ -56,7 +56,7 @@ class AclIntegrationTests {
 
 	/** The commands the cache user needs, as documented in {@code docs/scale-out.md}. */
 	static final List<String> COMMANDS = List.of("ping", "hget", "hmget", "hset", "hdel", "hlen", "hexists",
-			"hgetall", "hkeys", "hscan", "hincrby", "type", "unlink", "pexpire", "pttl", "time", "scan", "eval", "evalsha",
+			"hgetall", "hkeys", "hstrlen", "hscan", "hincrby", "type", "unlink", "pexpire", "pttl", "time", "scan", "eval", "evalsha",
 			"memory|usage");
 
 	/**

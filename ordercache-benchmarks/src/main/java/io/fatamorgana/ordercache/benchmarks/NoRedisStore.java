@@ -23,8 +23,8 @@ final class NoRedisStore implements OrderHashStore {
 	}
 
 	@Override
-	public Lookup get(String key, String field) {
-		return new Lookup(hash(key).get(field), "0.0");
+	public Lookup get(String key, String field, long maxBytes) {
+		return new Lookup(hash(key).get(field), "0.0", 0);
 	}
 
 	@Override
