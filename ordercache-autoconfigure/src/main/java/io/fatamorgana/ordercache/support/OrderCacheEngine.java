@@ -16,7 +16,6 @@ import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -31,23 +30,20 @@ import io.fatamorgana.ordercache.PeriodTooLargeException;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
-import io.fatamorgana.ordercache.redis.CacheUnavailableException;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.redis.OrderHashStore.FullLoad;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.util.Assert;
 
 /**
  * The cache's one way of doing things, shared by {@link io.fatamorgana.ordercache.OrderCacheService}
- * and the annotations: validates keys, converts orders with the {@link OrderCodec}, hands bytes to
- * the {@link OrderHashStore}, and remembers evictions that could not reach Redis until they are
- * replayed. Input is checked completely before Redis is called.
+ * and the annotations, along the storage protocol (docs/protocol.md): reads checked by
+ * {@link StoredEntries}, orders encoded by {@link OrderEncoder}, every store call through
+ * {@link StoreCalls}, full loads in chunks, evictions that could not reach Redis remembered in
+ * {@link PendingEvictions} and replayed by {@link EvictionReplay}. Input is checked completely before
+ * Redis is called.
  * <p>
  * Two kinds of writes: a <em>committed change</em> ({@link #write}) and a <em>load</em>
  * ({@link #writeLoaded}, {@link #writeLoadedPeriod}) of what a read found in the database, which
@@ -58,13 +54,7 @@ import org.springframework.util.Assert;
  */
 public final class OrderCacheEngine {
 
-	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
-
 	private final OrderHashStore store;
-
-	private final OrderCodec codec;
-
-	private final VersionFields versionFields;
 
 	private final OrderKeys keys;
 
@@ -79,6 +69,14 @@ public final class OrderCacheEngine {
 	private final PendingEvictions pending;
 
 	private final Settings settings;
+
+	private final StoreCalls calls;
+
+	private final OrderEncoder encoder;
+
+	private final StoredEntries entries;
+
+	private final EvictionReplay replay;
 
 	/**
 	 * Creates the engine.
@@ -96,8 +94,6 @@ public final class OrderCacheEngine {
 			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
 			CircuitBreaker circuitBreaker, Settings settings) {
 		this.store = store;
-		this.codec = codec;
-		this.versionFields = versionFields;
 		this.keys = keys;
 		this.identityResolver = identityResolver;
 		this.counters = counters;
@@ -105,6 +101,13 @@ public final class OrderCacheEngine {
 		this.circuitBreaker = circuitBreaker;
 		this.settings = settings;
 		this.pending = new PendingEvictions(settings.pendingEvictionCapacity());
+		this.calls = new StoreCalls(store, counters, failureLog);
+		this.encoder = new OrderEncoder(codec, versionFields, keys, identityResolver, counters,
+				settings.maxEntrySize());
+		this.entries = new StoredEntries(store, codec, keys, this.encoder, counters, failureLog,
+				settings.orderNoJsonName());
+		this.replay = new EvictionReplay(store, keys, this.pending, circuitBreaker, counters, failureLog,
+				settings.tombstoneTtl());
 	}
 
 	/**
@@ -135,14 +138,12 @@ public final class OrderCacheEngine {
 			this.counters.miss();
 			return new Lookup<>(null, null);
 		}
-		OrderHashStore.Lookup found = redis(key, () -> "Could not read order " + field + " in " + key,
+		OrderHashStore.Lookup found = this.calls.call(key, () -> "Could not read order " + field + " in " + key,
 				() -> this.store.get(key, field, this.settings.maxEntrySize()));
 		if (found.removedSize() > 0) {
-			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
-			this.failureLog.warn("read", "removed order " + field + " in " + key + ": " + found.removedSize()
-					+ " bytes, above ordercache.max-entry-size", new IllegalStateException("oversized entry"));
+			this.entries.removedOversized(key, field, found.removedSize());
 		}
-		T order = (found.json() != null) ? decode(key, field, found.json(), type) : null;
+		T order = (found.json() != null) ? this.entries.decode(key, field, found.json(), type) : null;
 		if (order != null) {
 			this.counters.hit();
 		}
@@ -167,7 +168,7 @@ public final class OrderCacheEngine {
 			this.counters.miss();
 			return new PeriodLookup<>(List.of(), false, null);
 		}
-		OrderHashStore.PeriodContent content = redis(key, () -> "Could not read " + key,
+		OrderHashStore.PeriodContent content = this.calls.call(key, () -> "Could not read " + key,
 				() -> this.store.entries(key, this.settings.maxPeriodSize(), needComplete));
 		if (content.oversized()) {
 			if (needComplete) {
@@ -180,7 +181,7 @@ public final class OrderCacheEngine {
 		List<T> orders = new ArrayList<>(content.orders().size());
 		boolean complete = content.complete();
 		for (Map.Entry<String, byte[]> entry : content.orders().entrySet()) {
-			T order = decode(key, entry.getKey(), entry.getValue(), type);
+			T order = this.entries.decode(key, entry.getKey(), entry.getValue(), type);
 			if (order != null) {
 				orders.add(order);
 			}
@@ -227,10 +228,10 @@ public final class OrderCacheEngine {
 			public boolean tryAdvance(Consumer<? super T> action) {
 				while (this.buffer.isEmpty() && this.cursor != null) {
 					String at = this.cursor;
-					OrderHashStore.HashPage page = redis(key, () -> "Could not stream " + key,
+					OrderHashStore.HashPage page = OrderCacheEngine.this.calls.call(key, () -> "Could not stream " + key,
 							() -> OrderCacheEngine.this.store.scanHash(key, at, pageSize));
 					page.orders().forEach((field, json) -> {
-						T order = decode(key, field, json, type);
+						T order = OrderCacheEngine.this.entries.decode(key, field, json, type);
 						if (order != null) {
 							this.buffer.add(order);
 						}
@@ -256,7 +257,7 @@ public final class OrderCacheEngine {
 	 */
 	public String loadToken(String period) {
 		String key = this.keys.periodKey(period);
-		return redis(key, () -> "Could not read the load token of " + key, () -> this.store.loadToken(key));
+		return this.calls.call(key, () -> "Could not read the load token of " + key, () -> this.store.loadToken(key));
 	}
 
 	/**
@@ -266,7 +267,7 @@ public final class OrderCacheEngine {
 	 */
 	public long count(String period) {
 		String key = this.keys.periodKey(period);
-		return redis(key, () -> "Could not count the orders in " + key, () -> this.store.count(key));
+		return this.calls.call(key, () -> "Could not count the orders in " + key, () -> this.store.count(key));
 	}
 
 	/**
@@ -293,7 +294,7 @@ public final class OrderCacheEngine {
 	 */
 	public PeriodStatistics periodStatistics(String period) {
 		String key = this.keys.periodKey(period);
-		OrderHashStore.PeriodSummary summary = redis(key, () -> "Could not describe " + key,
+		OrderHashStore.PeriodSummary summary = this.calls.call(key, () -> "Could not describe " + key,
 				() -> this.store.summary(key));
 		Duration ttl = (summary.ttlMillis() >= 0) ? Duration.ofMillis(summary.ttlMillis()) : null;
 		Long memory = (ttl != null) ? this.store.memoryUsage(key) : null;
@@ -310,7 +311,7 @@ public final class OrderCacheEngine {
 	public PeriodPage cachedPeriods(@Nullable String cursor, int limit) {
 		Assert.isTrue(limit >= 1 && limit <= 10_000, () -> "limit must be between 1 and 10000 but was " + limit);
 		String prefix = this.keys.prefix();
-		OrderHashStore.KeyPage page = redis(prefix, () -> "Could not list the periods of " + prefix + "*",
+		OrderHashStore.KeyPage page = this.calls.call(prefix, () -> "Could not list the periods of " + prefix + "*",
 				() -> this.store.scanPage(prefix, cursor, limit));
 		List<String> periods = page.keys().stream().map((key) -> key.substring(prefix.length())).distinct().toList();
 		return new PeriodPage(periods, page.nextCursor());
@@ -325,7 +326,7 @@ public final class OrderCacheEngine {
 	public boolean exists(String period, String orderNo) {
 		String key = this.keys.periodKey(period);
 		String field = this.keys.orderNo(orderNo);
-		return !this.pending.covers(key, field) && redis(key, () -> "Could not look up order " + field + " in " + key,
+		return !this.pending.covers(key, field) && this.calls.call(key, () -> "Could not look up order " + field + " in " + key,
 				() -> this.store.exists(key, field));
 	}
 
@@ -337,7 +338,7 @@ public final class OrderCacheEngine {
 	public boolean isComplete(String period) {
 		String key = this.keys.periodKey(period);
 		return !this.pending.coversPeriod(key)
-				&& redis(key, () -> "Could not read " + key, () -> this.store.exists(key, "!c"));
+				&& this.calls.call(key, () -> "Could not read " + key, () -> this.store.exists(key, "!c"));
 	}
 
 	/**
@@ -350,35 +351,7 @@ public final class OrderCacheEngine {
 	 * @throws IllegalArgumentException if the key is invalid or the order cannot be written as JSON
 	 */
 	public EncodedOrder encode(String period, String orderNo, Object order) {
-		String key = this.keys.periodKey(period);
-		String field = this.keys.orderNo(orderNo);
-		Assert.notNull(order, "order must not be null");
-		OrderIdentity own = ownIdentity(order);
-		if (own != null && (!own.period().equals(period) || !own.orderNo().equals(orderNo))) {
-			throw new IllegalArgumentException("Order " + own.orderNo() + " of period " + own.period()
-					+ " cannot be cached as order " + orderNo + " of period " + period
-					+ ": it would be read back as another order");
-		}
-		byte[] json = encode(order, field);
-		requireFits(field, json);
-		return new EncodedOrder(key, field, json, this.versionFields.of(order.getClass()));
-	}
-
-	private void requireFits(String field, byte[] json) {
-		if (json.length > this.settings.maxEntrySize()) {
-			throw new IllegalArgumentException("Order " + field + " is " + json.length + " bytes as JSON, above"
-					+ " ordercache.max-entry-size (" + this.settings.maxEntrySize() + " bytes): it is not cached");
-		}
-	}
-
-	/** The identity an order states itself, or {@code null} when its type does not tell one. */
-	private @Nullable OrderIdentity ownIdentity(Object order) {
-		try {
-			return this.identityResolver.resolve(order);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
+		return this.encoder.encode(period, orderNo, order);
 	}
 
 	/**
@@ -389,7 +362,7 @@ public final class OrderCacheEngine {
 	 * @return a new object
 	 */
 	public <T> T copy(EncodedOrder order, Class<T> type) {
-		return this.codec.decode(order.json(), type);
+		return this.encoder.copy(order, type);
 	}
 
 	/**
@@ -433,7 +406,7 @@ public final class OrderCacheEngine {
 		String key = order.key();
 		String field = order.field();
 		try {
-			count(redis(key, () -> "Could not cache order " + field + " in " + key,
+			count(this.calls.call(key, () -> "Could not cache order " + field + " in " + key,
 					() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
 							this.settings.tombstoneTtl(), null,
 							FullLoad.NONE)));
@@ -462,8 +435,8 @@ public final class OrderCacheEngine {
 	public EncodedBatch encodeAll(Collection<?> orders) {
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
-		Map<String, Map<String, byte[]>> byKey = encodeAll(orders, null, skipped);
-		return new EncodedBatch(byKey, skipped, versions(orders));
+		Map<String, Map<String, byte[]>> byKey = this.encoder.encodeAll(orders, null, skipped);
+		return new EncodedBatch(byKey, skipped, this.encoder.versions(orders));
 	}
 
 	/**
@@ -484,7 +457,7 @@ public final class OrderCacheEngine {
 					continue;
 				}
 				try {
-					cached += count(redis(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
+					cached += count(this.calls.call(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
 							() -> this.store.write(key, chunk, batch.versionFields(), ttl(),
 									this.settings.tombstoneTtl(), null,
 									FullLoad.NONE)));
@@ -520,7 +493,7 @@ public final class OrderCacheEngine {
 	public void writeLoaded(EncodedOrder order, String loadToken) {
 		String key = order.key();
 		String field = order.field();
-		count(redis(key, () -> "Could not cache loaded order " + field + " in " + key,
+		count(this.calls.call(key, () -> "Could not cache loaded order " + field + " in " + key,
 				() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
 						this.settings.tombstoneTtl(),
 						loadToken, FullLoad.NONE)));
@@ -537,8 +510,9 @@ public final class OrderCacheEngine {
 		String key = this.keys.periodKey(period);
 		Assert.notNull(orders, "orders must not be null");
 		List<BatchResult.Skipped> skipped = new ArrayList<>();
-		Map<String, byte[]> encoded = encodeAll(orders, period, skipped).getOrDefault(key, new LinkedHashMap<>());
-		return new EncodedPeriod(key, encoded, skipped, versions(orders));
+		Map<String, byte[]> encoded = this.encoder.encodeAll(orders, period, skipped)
+			.getOrDefault(key, new LinkedHashMap<>());
+		return new EncodedPeriod(key, encoded, skipped, this.encoder.versions(orders));
 	}
 
 	/**
@@ -559,7 +533,7 @@ public final class OrderCacheEngine {
 			boolean last = i == chunks.size() - 1;
 			FullLoad part = (i == 0) ? new FullLoad(true, last && period.skipped().isEmpty(), id, period.orders().keySet())
 					: new FullLoad(false, last && period.skipped().isEmpty(), id, List.of());
-			OrderHashStore.WriteResult result = redis(key,
+			OrderHashStore.WriteResult result = this.calls.call(key,
 					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
 					() -> this.store.write(key, chunk, period.versionFields(), ttl(), this.settings.tombstoneTtl(),
 							loadToken, part));
@@ -580,7 +554,7 @@ public final class OrderCacheEngine {
 	 */
 	public <T> List<T> copy(EncodedPeriod period, Class<T> type) {
 		List<T> copies = new ArrayList<>(period.orders().size());
-		period.orders().values().forEach((json) -> copies.add(this.codec.decode(json, type)));
+		period.orders().values().forEach((json) -> copies.add(this.encoder.decode(json, type)));
 		return copies;
 	}
 
@@ -623,7 +597,7 @@ public final class OrderCacheEngine {
 			}
 			more = orders.hasNext();
 			List<BatchResult.Skipped> chunkSkipped = new ArrayList<>();
-			Map<String, byte[]> encoded = encodeAll(chunk, period, chunkSkipped).getOrDefault(key, Map.of());
+			Map<String, byte[]> encoded = this.encoder.encodeAll(chunk, period, chunkSkipped).getOrDefault(key, Map.of());
 			for (BatchResult.Skipped skip : chunkSkipped) {
 				skipped.add(new BatchResult.Skipped(index + skip.index(), skip.orderNo(), skip.reason()));
 			}
@@ -632,9 +606,9 @@ public final class OrderCacheEngine {
 			// load did not find and marks the period complete.
 			found.addAll(encoded.keySet());
 			FullLoad part = more ? FullLoad.NONE : new FullLoad(true, skipped.isEmpty(), id, found);
-			OrderHashStore.WriteResult result = redis(key,
+			OrderHashStore.WriteResult result = this.calls.call(key,
 					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
-					() -> this.store.write(key, encoded, versions(chunk), ttl(), this.settings.tombstoneTtl(),
+					() -> this.store.write(key, encoded, this.encoder.versions(chunk), ttl(), this.settings.tombstoneTtl(),
 							loadToken, part));
 			if (!result.applied()) {
 				break;
@@ -666,7 +640,7 @@ public final class OrderCacheEngine {
 		String key = order.key();
 		String field = order.field();
 		try {
-			boolean removed = redis(key, () -> "Could not evict order " + field + " from " + key,
+			boolean removed = this.calls.call(key, () -> "Could not evict order " + field + " from " + key,
 					() -> this.store.evict(key, field, this.settings.tombstoneTtl()));
 			this.counters.evicted();
 			return removed;
@@ -693,7 +667,7 @@ public final class OrderCacheEngine {
 	 */
 	public boolean dropKey(String key) {
 		try {
-			long dropped = redis(key, () -> "Could not drop " + key,
+			long dropped = this.calls.call(key, () -> "Could not drop " + key,
 					() -> this.store.drop(key, this.settings.tombstoneTtl(), false));
 			this.counters.evicted();
 			return dropped > 0;
@@ -705,49 +679,11 @@ public final class OrderCacheEngine {
 	}
 
 	/**
-	 * Replays evictions that failed, oldest kind first: everything, periods, then orders. Stops at the
-	 * first failure; what is left waits for the next attempt.
+	 * Replays evictions that failed (see {@link EvictionReplay}).
 	 * @return how many evictions were replayed
 	 */
 	public int replayPendingEvictions() {
-		if (this.pending.isEmpty() || !this.circuitBreaker.allowsCalls()) {
-			return 0;
-		}
-		int replayed = 0;
-		try {
-			if (this.pending.everything()) {
-				// One page per round: bounded work, and reads stay misses until the last page.
-				PendingEvictions.Position from = this.pending.everythingPosition();
-				OrderHashStore.KeyPage page = this.store.scanPage(this.keys.prefix(), from.cursor(), 1_000);
-				for (String key : page.keys()) {
-					this.store.drop(key, this.settings.tombstoneTtl(), true);
-					replayed++;
-				}
-				this.pending.replayedEverythingUpTo(from, page.nextCursor());
-				if (this.pending.everything()) {
-					return replayed;
-				}
-			}
-			for (String key : this.pending.periods()) {
-				this.store.drop(key, this.settings.tombstoneTtl(), false);
-				this.pending.replayed(key);
-				replayed++;
-			}
-			for (PendingEvictions.Order order : this.pending.orders()) {
-				this.store.evict(order.key(), order.field(), this.settings.tombstoneTtl());
-				this.pending.replayed(order);
-				replayed++;
-			}
-		}
-		catch (DataAccessException ex) {
-			this.counters.failed(failure(ex));
-			this.failureLog.warn("replay", "replaying evictions (" + this.pending.size() + " still pending)", ex);
-		}
-		if (replayed > 0) {
-			logger.info("Order cache replayed " + replayed + " evictions that had failed; " + this.pending.size()
-					+ " still pending");
-		}
-		return replayed;
+		return this.replay.replay();
 	}
 
 	/**
@@ -770,44 +706,6 @@ public final class OrderCacheEngine {
 		this.counters.written(result.written());
 		this.counters.refused(result.refused());
 		return result.written();
-	}
-
-	private Map<String, Map<String, byte[]>> encodeAll(Collection<?> orders, @Nullable String onlyPeriod,
-			List<BatchResult.Skipped> skipped) {
-		Map<String, Map<String, byte[]>> byKey = new LinkedHashMap<>();
-		int index = 0;
-		for (Object order : orders) {
-			String orderNo = null;
-			try {
-				OrderIdentity identity = identify(order);
-				orderNo = identity.orderNo();
-				if (onlyPeriod != null && !onlyPeriod.equals(identity.period())) {
-					throw new IllegalArgumentException(
-							"Order belongs to period '" + identity.period() + "', not '" + onlyPeriod + "'");
-				}
-				String key = this.keys.periodKey(identity.period());
-				String field = this.keys.orderNo(orderNo);
-				byte[] json = encode(order, field);
-				requireFits(field, json);
-				byKey.computeIfAbsent(key, (k) -> new LinkedHashMap<>()).put(field, json);
-			}
-			catch (IllegalArgumentException ex) {
-				skipped.add(new BatchResult.Skipped(index, orderNo, String.valueOf(ex.getMessage())));
-			}
-			index++;
-		}
-		this.counters.skipped(skipped.size());
-		return byKey;
-	}
-
-	/** The version fields of a collection's orders, from its first one (a collection holds one class). */
-	private String versions(Collection<?> orders) {
-		for (Object order : orders) {
-			if (order != null) {
-				return this.versionFields.of(order.getClass());
-			}
-		}
-		return "";
 	}
 
 	private List<Map<String, byte[]>> chunks(Map<String, byte[]> entries) {
@@ -834,101 +732,6 @@ public final class OrderCacheEngine {
 		Duration ttl = this.settings.ttl();
 		long jitter = (long) (ttl.toMillis() * this.settings.ttlJitter());
 		return (jitter > 0) ? ttl.minusMillis(ThreadLocalRandom.current().nextLong(jitter + 1)) : ttl;
-	}
-
-	private byte[] encode(Object order, String orderNo) {
-		try {
-			return this.codec.encode(order);
-		}
-		catch (JacksonException ex) {
-			throw new IllegalArgumentException(
-					"Order " + orderNo + " cannot be written as JSON: " + FailureLog.describe(ex), ex);
-		}
-	}
-
-	/**
-	 * Reads a stored order, checking that it is the order its key and field say. A broken entry (not
-	 * an order, or another order's JSON) is a miss and is removed; a JSON object of this order that
-	 * this class cannot read (another application version wrote it) is a miss and is kept.
-	 */
-	private <T> @Nullable T decode(String key, String field, byte[] json, Class<T> type) {
-		T order;
-		try {
-			order = this.codec.decode(json, type);
-		}
-		catch (JacksonException | IllegalArgumentException ex) {
-			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
-			if (this.codec.isObjectNaming(json, this.settings.orderNoJsonName(), field)) {
-				this.failureLog.warn("read", "order " + field + " in " + key
-						+ " cannot be read as " + type.getSimpleName() + " (kept: another version may read it)", ex);
-				return null;
-			}
-			this.failureLog.warn("read", "removing unreadable order " + field + " in " + key, ex);
-			remove(key, field, json);
-			return null;
-		}
-		String period = key.substring(this.keys.prefix().length());
-		OrderIdentity identity = ownIdentity(order);
-		if (identity != null && (!identity.orderNo().equals(field) || !identity.period().equals(period))) {
-			this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
-			this.failureLog.warn("read", "removing order " + field + " in " + key
-					+ ", whose JSON names another order", new IllegalStateException("foreign identity"));
-			remove(key, field, json);
-			return null;
-		}
-		return order;
-	}
-
-	private void remove(String key, String field, byte[] json) {
-		try {
-			this.store.deleteIfEquals(key, field, json);
-		}
-		catch (DataAccessException removalFailure) {
-			this.failureLog.warn("repair", "could not remove order " + field + " in " + key, removalFailure);
-		}
-	}
-
-	private <R> R redis(String key, Supplier<String> description, Supplier<R> command) {
-		try {
-			return command.get();
-		}
-		catch (DataAccessException ex) {
-			if (isWrongType(ex) && repair(key)) {
-				try {
-					return command.get();
-				}
-				catch (DataAccessException retryFailure) {
-					ex = retryFailure;
-				}
-			}
-			this.counters.failed(failure(ex));
-			throw new OrderCacheException(description.get(), ex);
-		}
-	}
-
-	private boolean repair(String key) {
-		try {
-			boolean repaired = this.store.repair(key);
-			if (repaired) {
-				this.counters.failed(OrderCacheCounters.Failure.UNREADABLE);
-				this.failureLog.warn("repair", "removed " + key + ", which held something other than a hash",
-						new IllegalStateException("WRONGTYPE"));
-			}
-			return repaired;
-		}
-		catch (DataAccessException ex) {
-			return false;
-		}
-	}
-
-	private static OrderCacheCounters.Failure failure(DataAccessException ex) {
-		return (ex instanceof CacheUnavailableException) ? OrderCacheCounters.Failure.SKIPPED
-				: OrderCacheCounters.Failure.REDIS;
-	}
-
-	private static boolean isWrongType(DataAccessException ex) {
-		String message = ex.getMostSpecificCause().getMessage();
-		return message != null && message.contains("WRONGTYPE");
 	}
 
 	/**

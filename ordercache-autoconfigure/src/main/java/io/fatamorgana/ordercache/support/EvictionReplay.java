@@ -1,0 +1,88 @@
+package io.fatamorgana.ordercache.support;
+
+import java.time.Duration;
+
+import io.fatamorgana.ordercache.key.OrderKeys;
+import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.OrderHashStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Replays the evictions that could not reach Redis ({@link PendingEvictions}), oldest kind first:
+ * everything, periods, then orders. "Everything" goes one SCAN page of hashes per round, so each
+ * round does bounded work and reads stay misses until the last page. Stops at the first failure;
+ * what is left waits for the next round.
+ */
+final class EvictionReplay {
+
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
+
+	private final OrderHashStore store;
+
+	private final OrderKeys keys;
+
+	private final PendingEvictions pending;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final OrderCacheCounters counters;
+
+	private final FailureLog failureLog;
+
+	private final Duration tombstoneTtl;
+
+	EvictionReplay(OrderHashStore store, OrderKeys keys, PendingEvictions pending, CircuitBreaker circuitBreaker,
+			OrderCacheCounters counters, FailureLog failureLog, Duration tombstoneTtl) {
+		this.store = store;
+		this.keys = keys;
+		this.pending = pending;
+		this.circuitBreaker = circuitBreaker;
+		this.counters = counters;
+		this.failureLog = failureLog;
+		this.tombstoneTtl = tombstoneTtl;
+	}
+
+	int replay() {
+		if (this.pending.isEmpty() || !this.circuitBreaker.allowsCalls()) {
+			return 0;
+		}
+		int replayed = 0;
+		try {
+			if (this.pending.everything()) {
+				PendingEvictions.Position from = this.pending.everythingPosition();
+				OrderHashStore.KeyPage page = this.store.scanPage(this.keys.prefix(), from.cursor(), 1_000);
+				for (String key : page.keys()) {
+					this.store.drop(key, this.tombstoneTtl, true);
+					replayed++;
+				}
+				this.pending.replayedEverythingUpTo(from, page.nextCursor());
+				if (this.pending.everything()) {
+					return replayed;
+				}
+			}
+			for (String key : this.pending.periods()) {
+				this.store.drop(key, this.tombstoneTtl, false);
+				this.pending.replayed(key);
+				replayed++;
+			}
+			for (PendingEvictions.Order order : this.pending.orders()) {
+				this.store.evict(order.key(), order.field(), this.tombstoneTtl);
+				this.pending.replayed(order);
+				replayed++;
+			}
+		}
+		catch (DataAccessException ex) {
+			this.counters.failed(StoreCalls.failure(ex));
+			this.failureLog.warn("replay", "replaying evictions (" + this.pending.size() + " still pending)", ex);
+		}
+		if (replayed > 0) {
+			logger.info("Order cache replayed " + replayed + " evictions that had failed; " + this.pending.size()
+					+ " still pending");
+		}
+		return replayed;
+	}
+
+}
