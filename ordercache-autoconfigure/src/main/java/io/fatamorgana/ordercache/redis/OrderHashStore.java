@@ -12,7 +12,9 @@ import org.jspecify.annotations.Nullable;
  * one round trip on one key (a command or a script), so every operation works unchanged on Redis
  * Cluster. Besides the orders, a period's hash holds bookkeeping fields whose names start with
  * {@code !}, which no order number can: bookkeeping fields (epoch, change
- * sequence, tombstones, completeness; see docs/protocol.md) never reach callers. Failures surface as Spring's {@link org.springframework.dao.DataAccessException}.
+ * sequence, tombstones, completeness; see docs/protocol.md) never reach callers. Failures surface as
+ * Spring's {@link org.springframework.dao.DataAccessException}. An implementation must keep every
+ * operation, rule and invariant of docs/protocol.md: that document is this interface's contract.
  */
 public interface OrderHashStore {
 

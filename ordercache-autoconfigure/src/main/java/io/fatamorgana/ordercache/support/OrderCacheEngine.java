@@ -5,15 +5,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -32,7 +29,6 @@ import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
-import io.fatamorgana.ordercache.redis.OrderHashStore.FullLoad;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -40,9 +36,9 @@ import org.springframework.util.Assert;
 /**
  * The cache's one way of doing things, shared by {@link io.fatamorgana.ordercache.OrderCacheService}
  * and the annotations, along the storage protocol (docs/protocol.md): reads checked by
- * {@link StoredEntries}, orders encoded by {@link OrderEncoder}, every store call through
- * {@link StoreCalls}, full loads in chunks, evictions that could not reach Redis remembered in
- * {@link PendingEvictions} and replayed by {@link EvictionReplay}. Input is checked completely before
+ * {@link StoredEntries}, orders encoded by {@link OrderEncoder}, writes, full loads and evictions by
+ * {@link OrderWrites}, every store call through {@link StoreCalls}, evictions that could not reach
+ * Redis remembered in {@link PendingEvictions} and replayed by {@link EvictionReplay}. Input is checked completely before
  * Redis is called.
  * <p>
  * Two kinds of writes: a <em>committed change</em> ({@link #write}) and a <em>load</em>
@@ -78,6 +74,8 @@ public final class OrderCacheEngine {
 
 	private final EvictionReplay replay;
 
+	private final OrderWrites writes;
+
 	/**
 	 * Creates the engine.
 	 * @param store where hashes are stored
@@ -106,6 +104,7 @@ public final class OrderCacheEngine {
 				settings.maxEntrySize());
 		this.entries = new StoredEntries(store, codec, keys, this.encoder, counters, failureLog,
 				settings.orderNoJsonName());
+		this.writes = new OrderWrites(store, this.calls, this.encoder, keys, this.pending, counters, settings);
 		this.replay = new EvictionReplay(store, keys, this.pending, circuitBreaker, counters, failureLog,
 				settings.tombstoneTtl());
 	}
@@ -326,8 +325,9 @@ public final class OrderCacheEngine {
 	public boolean exists(String period, String orderNo) {
 		String key = this.keys.periodKey(period);
 		String field = this.keys.orderNo(orderNo);
-		return !this.pending.covers(key, field) && this.calls.call(key, () -> "Could not look up order " + field + " in " + key,
-				() -> this.store.exists(key, field));
+		return !this.pending.covers(key, field)
+				&& this.calls.call(key, () -> "Could not look up order " + field + " in " + key,
+						() -> this.store.exists(key, field));
 	}
 
 	/**
@@ -403,18 +403,7 @@ public final class OrderCacheEngine {
 	 * @param order the encoded order
 	 */
 	public void write(EncodedOrder order) {
-		String key = order.key();
-		String field = order.field();
-		try {
-			count(this.calls.call(key, () -> "Could not cache order " + field + " in " + key,
-					() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
-							this.settings.tombstoneTtl(), null,
-							FullLoad.NONE)));
-		}
-		catch (OrderCacheException ex) {
-			this.pending.order(key, field);
-			throw ex;
-		}
+		this.writes.write(order);
 	}
 
 	/**
@@ -447,31 +436,7 @@ public final class OrderCacheEngine {
 	 * @throws OrderCacheException if a chunk could not be written
 	 */
 	public BatchResult writeAll(EncodedBatch batch) {
-		int cached = 0;
-		OrderCacheException failure = null;
-		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
-			String key = period.getKey();
-			for (Map<String, byte[]> chunk : chunks(period.getValue())) {
-				if (failure != null) {
-					chunk.keySet().forEach((field) -> this.pending.order(key, field));
-					continue;
-				}
-				try {
-					cached += count(this.calls.call(key, () -> "Could not cache a batch of " + chunk.size() + " orders in " + key,
-							() -> this.store.write(key, chunk, batch.versionFields(), ttl(),
-									this.settings.tombstoneTtl(), null,
-									FullLoad.NONE)));
-				}
-				catch (OrderCacheException ex) {
-					chunk.keySet().forEach((field) -> this.pending.order(key, field));
-					failure = ex;
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
-		return new BatchResult(cached, batch.skipped());
+		return this.writes.writeAll(batch);
 	}
 
 	/**
@@ -491,12 +456,7 @@ public final class OrderCacheEngine {
 	 * @param loadToken the token from the lookup that missed
 	 */
 	public void writeLoaded(EncodedOrder order, String loadToken) {
-		String key = order.key();
-		String field = order.field();
-		count(this.calls.call(key, () -> "Could not cache loaded order " + field + " in " + key,
-				() -> this.store.write(key, Map.of(field, order.json()), order.versionFields(), ttl(),
-						this.settings.tombstoneTtl(),
-						loadToken, FullLoad.NONE)));
+		this.writes.writeLoaded(order, loadToken);
 	}
 
 	/**
@@ -523,26 +483,7 @@ public final class OrderCacheEngine {
 	 * @return what was cached and skipped
 	 */
 	public BatchResult writeLoadedPeriod(EncodedPeriod period, String loadToken) {
-		String key = period.key();
-		List<Map<String, byte[]>> chunks = chunks(period.orders());
-		int cached = 0;
-		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-		for (int i = 0; i < chunks.size(); i++) {
-			Map<String, byte[]> chunk = chunks.get(i);
-			// The first write removes what the load did not find; the last marks the period complete.
-			boolean last = i == chunks.size() - 1;
-			FullLoad part = (i == 0) ? new FullLoad(true, last && period.skipped().isEmpty(), id, period.orders().keySet())
-					: new FullLoad(false, last && period.skipped().isEmpty(), id, List.of());
-			OrderHashStore.WriteResult result = this.calls.call(key,
-					() -> "Could not cache a loaded chunk of " + chunk.size() + " orders in " + key,
-					() -> this.store.write(key, chunk, period.versionFields(), ttl(), this.settings.tombstoneTtl(),
-							loadToken, part));
-			if (!result.applied()) {
-				break;
-			}
-			cached += count(result);
-		}
-		return new BatchResult(cached, period.skipped());
+		return this.writes.writeLoadedPeriod(period, loadToken);
 	}
 
 	/**
@@ -583,40 +524,7 @@ public final class OrderCacheEngine {
 	 * @return what was cached and skipped
 	 */
 	public BatchResult writeLoadedPeriod(String period, Iterator<?> orders, String loadToken, LongConsumer progress) {
-		String key = this.keys.periodKey(period);
-		List<BatchResult.Skipped> skipped = new ArrayList<>();
-		int cached = 0;
-		int index = 0;
-		boolean more = true;
-		long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-		Set<String> found = new HashSet<>();
-		while (more) {
-			List<Object> chunk = new ArrayList<>(this.settings.batchChunkSize());
-			while (chunk.size() < this.settings.batchChunkSize() && orders.hasNext()) {
-				chunk.add(orders.next());
-			}
-			more = orders.hasNext();
-			List<BatchResult.Skipped> chunkSkipped = new ArrayList<>();
-			Map<String, byte[]> encoded = this.encoder.encodeAll(chunk, period, chunkSkipped).getOrDefault(key, Map.of());
-			for (BatchResult.Skipped skip : chunkSkipped) {
-				skipped.add(new BatchResult.Skipped(index + skip.index(), skip.orderNo(), skip.reason()));
-			}
-			index += chunk.size();
-			// Streamed: the order numbers are all known only at the last write, which removes what the
-			// load did not find and marks the period complete.
-			found.addAll(encoded.keySet());
-			FullLoad part = more ? FullLoad.NONE : new FullLoad(true, skipped.isEmpty(), id, found);
-			OrderHashStore.WriteResult result = this.calls.call(key,
-					() -> "Could not cache a loaded chunk of " + encoded.size() + " orders in " + key,
-					() -> this.store.write(key, encoded, this.encoder.versions(chunk), ttl(), this.settings.tombstoneTtl(),
-							loadToken, part));
-			if (!result.applied()) {
-				break;
-			}
-			cached += count(result);
-			progress.accept(cached);
-		}
-		return new BatchResult(cached, skipped);
+		return this.writes.writeLoadedPeriod(period, orders, loadToken, progress);
 	}
 
 	/**
@@ -637,18 +545,7 @@ public final class OrderCacheEngine {
 	 * @return whether the order was cached
 	 */
 	public boolean evict(OrderKey order) {
-		String key = order.key();
-		String field = order.field();
-		try {
-			boolean removed = this.calls.call(key, () -> "Could not evict order " + field + " from " + key,
-					() -> this.store.evict(key, field, this.settings.tombstoneTtl()));
-			this.counters.evicted();
-			return removed;
-		}
-		catch (OrderCacheException ex) {
-			this.pending.order(key, field);
-			throw ex;
-		}
+		return this.writes.evict(order);
 	}
 
 	/**
@@ -666,16 +563,7 @@ public final class OrderCacheEngine {
 	 * @return whether the period had cached orders
 	 */
 	public boolean dropKey(String key) {
-		try {
-			long dropped = this.calls.call(key, () -> "Could not drop " + key,
-					() -> this.store.drop(key, this.settings.tombstoneTtl(), false));
-			this.counters.evicted();
-			return dropped > 0;
-		}
-		catch (OrderCacheException ex) {
-			this.pending.period(key);
-			throw ex;
-		}
+		return this.writes.dropKey(key);
 	}
 
 	/**
@@ -700,38 +588,6 @@ public final class OrderCacheEngine {
 	 */
 	public CacheStatistics statistics() {
 		return this.counters.snapshot(this.pending.size(), !this.circuitBreaker.allowsCalls());
-	}
-
-	private int count(OrderHashStore.WriteResult result) {
-		this.counters.written(result.written());
-		this.counters.refused(result.refused());
-		return result.written();
-	}
-
-	private List<Map<String, byte[]>> chunks(Map<String, byte[]> entries) {
-		int size = this.settings.batchChunkSize();
-		if (entries.size() <= size) {
-			return List.of(entries);
-		}
-		List<Map<String, byte[]>> chunks = new ArrayList<>();
-		Map<String, byte[]> chunk = new LinkedHashMap<>();
-		for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-			chunk.put(entry.getKey(), entry.getValue());
-			if (chunk.size() == size) {
-				chunks.add(chunk);
-				chunk = new LinkedHashMap<>();
-			}
-		}
-		if (!chunk.isEmpty()) {
-			chunks.add(chunk);
-		}
-		return chunks;
-	}
-
-	private Duration ttl() {
-		Duration ttl = this.settings.ttl();
-		long jitter = (long) (ttl.toMillis() * this.settings.ttlJitter());
-		return (jitter > 0) ? ttl.minusMillis(ThreadLocalRandom.current().nextLong(jitter + 1)) : ttl;
 	}
 
 	/**
