@@ -1,7 +1,9 @@
--- Drops every order of a period and moves its epoch on, so that a load that began before the drop
--- is refused. Only the epoch stays, for a tombstone TTL. With ARGV[2] = '1' (a replay of
--- "everything" found by SCAN), a key that is not a hash is left alone: it is not ordercache's.
--- Protocol: docs/protocol.md.
+-- Drops every order of a period. The epoch moves on, so that a load that began before the drop is
+-- refused whole, and '!d' records until when the drop acts as a tombstone of every order: a delayed
+-- write of a committed change made before the drop is refused (and buried) as after an eviction,
+-- while loads that read after the drop fill the period again. Constant cost, whatever the period's
+-- size. With ARGV[2] = '1' (a replay of "everything" found by SCAN), a key that is not a hash is left
+-- alone: it is not ordercache's. Protocol: docs/protocol.md.
 -- KEYS[1] = period key; ARGV[1] = tombstone TTL in ms; ARGV[2] = '1' to touch hashes only
 -- Returns the number of orders dropped
 local key = KEYS[1]
@@ -15,6 +17,6 @@ if kind == 'hash' then
   orders = order_count(key)
 end
 redis.call('UNLINK', key)
-redis.call('HSET', key, '!e', epoch + 1)
+redis.call('HSET', key, '!e', epoch + 1, '!d', now_ms() + tonumber(ARGV[1]))
 redis.call('PEXPIRE', key, ARGV[1])
 return orders

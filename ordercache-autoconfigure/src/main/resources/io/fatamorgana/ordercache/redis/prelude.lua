@@ -2,7 +2,7 @@
 -- these functions keep is stated in docs/protocol.md.
 
 -- Bookkeeping fields with fixed names; tombstones are '!t:' .. order number, counted in '!k'.
-local META = {'!e', '!c', '!s', '!v', '!k', '!t', '!r'}
+local META = {'!e', '!c', '!s', '!v', '!k', '!t', '!r', '!d'}
 
 local function now_ms()
   local time = redis.call('TIME')

@@ -1,7 +1,8 @@
 -- Writes orders into one period's hash, atomically, unless that would make the cache older than the
 -- database. Protocol (the rules and why): docs/protocol.md, "Operations".
---  * A write of a committed change (no token): refused while the order has a live tombstone (the
---    copy in the hash is then removed too); refused when the stored copy has a higher version, or a
+--  * A write of a committed change (no token): refused while the order has a live tombstone or the
+--    period was dropped less than a tombstone TTL ago ('!d') (the copy in the hash is then removed
+--    too); refused when the stored copy has a higher version, or a
 --    version where the new one has none, and then the stored copy is removed with a tombstone, as by
 --    an eviction (the database wins; the next read loads it). Moves the change sequence !s on.
 --  * A load (with the token 'epoch.sequence' read before the database): refused whole if the epoch
@@ -68,9 +69,11 @@ if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence 
 end
 local hadOrders = order_count(key) > 0
 local now = now_ms()
-local change = nil
+local change, dropped = nil, false
 if loadSequence == nil then
   change = redis.call('HINCRBY', key, '!s', 1)
+  -- A drop acts as a tombstone of every order for a tombstone TTL.
+  dropped = (tonumber(redis.call('HGET', key, '!d') or '0') or 0) > now
 end
 
 -- The version of an order's JSON: a number, a time as a sortable string (ISO-8601, UTC 'Z' or no
@@ -115,7 +118,7 @@ for i = firstOrder, #ARGV, 2 do
   if change then
     -- A committed change: refused while the order is tombstoned or the cached copy wins; then the
     -- cached copy goes too, as by an eviction at this change's sequence.
-    if evictedAt or storedWins(redis.call('HGET', key, field), json) then
+    if evictedAt or dropped or storedWins(redis.call('HGET', key, field), json) then
       allowed = false
       bury(key, field, change, tonumber(ARGV[5]), now)
     end
