@@ -63,3 +63,19 @@ local function bury(key, field, sequence, ttl, now)
   return removed
 end
 
+-- A key in its last tombstone TTL that still holds orders, when a change comes: its copies have had
+-- their TTL. Extending the key for the change's tombstone would let them outlive it, so the period is
+-- dropped first (epoch + 1, '!d'), and only then does the key live on for the change's evidence. So no
+-- copy ever outlives the TTL it was written with. Constant cost.
+local function retire(key, tombstoneTtl, now)
+  local pttl = redis.call('PTTL', key)
+  if pttl < 0 or pttl >= tombstoneTtl or order_count(key) == 0 then
+    return false
+  end
+  local epoch = tonumber(redis.call('HGET', key, '!e') or '0') or 0
+  redis.call('UNLINK', key)
+  redis.call('HSET', key, '!e', epoch + 1, '!d', now + tombstoneTtl)
+  redis.call('PEXPIRE', key, tombstoneTtl)
+  return true
+end
+

@@ -16,7 +16,8 @@
 --    complete only if '!r' is still this load's, no order was evicted since the token and none of
 --    this write was refused by a tombstone.
 --  * The key's TTL is set when it gets its first order, not renewed by later writes: no copy is
---    older than the TTL. After a committed change the key lives at least a tombstone TTL. A key
+--    older than the TTL. After a committed change the key lives at least a tombstone TTL; a key in
+--    its last tombstone TTL is retired first (prelude.lua), so that no copy outlives its TTL. A key
 --    never stays without a TTL.
 -- KEYS[1] = period key
 -- ARGV[1] = TTL in ms; ARGV[2] = load token, or '' for a committed change; ARGV[3] = full-load flags
@@ -67,8 +68,11 @@ if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence 
   redis.call('HSET', key, '!r', loadSequence .. ':' .. loadId)
   replaced = 1
 end
-local hadOrders = order_count(key) > 0
 local now = now_ms()
+if loadSequence == nil then
+  retire(key, tonumber(ARGV[5]), now)
+end
+local hadOrders = order_count(key) > 0
 local change, dropped = nil, false
 if loadSequence == nil then
   change = redis.call('HINCRBY', key, '!s', 1)

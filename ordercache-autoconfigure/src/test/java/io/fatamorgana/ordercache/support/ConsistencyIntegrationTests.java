@@ -197,6 +197,21 @@ class ConsistencyIntegrationTests {
 	}
 
 	@Test
+	void aChangeInThePeriodsLastTombstoneTtlRetiresItsCopiesInsteadOfKeepingThemAlive(TestInfo test) {
+		String period = period(test);
+		String key = PREFIX + period;
+		this.service.cacheOrder(Versioned.of(period, "A", 1, "pending"));
+		this.redis.pexpire(key, 1_000);
+		this.service.deleteOrder(period, "B");
+		assertThat(this.redis.hexists(key, "A")).as("A had its TTL; the eviction's tombstone must not keep it alive")
+			.isFalse();
+		assertThat(this.redis.pttl(key)).as("the eviction's evidence lives a tombstone TTL").isGreaterThan(1_000);
+		this.service.cacheOrder(Versioned.of(period, "C", 1, "pending"));
+		assertThat(this.redis.hexists(key, "C")).as("a committed write right after is refused, as after a drop")
+			.isFalse();
+	}
+
+	@Test
 	void aLoadThatRacedAPeriodDropIsRefusedWhole(TestInfo test) {
 		String period = period(test);
 		this.service.cacheOrder(Versioned.of(period, "A", 2, "paid"));
