@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -30,6 +31,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
@@ -75,6 +77,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private static final int MAX_SCANS_PER_PAGE = 16;
 
+	private static final int MAX_SUSPECTS = 10_000;
+
 	private static final byte[] TRUE = bytes("1");
 
 	private static final byte[] FALSE = bytes("0");
@@ -90,6 +94,8 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	private final LettuceExceptionConverter exceptionConverter = new LettuceExceptionConverter();
 
 	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
+
+	private final Map<String, Boolean> suspects = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a store.
@@ -118,8 +124,31 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public Lookup get(String key, String field, long maxBytes) {
+		// A plain HMGET is the fast path of every hit. A value found too large, or whose read timed out
+		// (a value too large to transfer in time), is read again through get.lua, which checks its size
+		// in Redis and removes it without transferring it.
+		String suspect = key + "\n" + field;
+		if (!this.suspects.containsKey(suspect)) {
+			try {
+				List<KeyValue<byte[], byte[]>> values = call("get", false,
+						(redis) -> redis.hmget(bytes(key), bytes(field), EPOCH, SEQUENCE));
+				byte[] json = values.get(0).getValueOrElse(null);
+				if (json == null || json.length <= maxBytes) {
+					return new Lookup(json,
+							loadToken(values.get(1).getValueOrElse(null), values.get(2).getValueOrElse(null)), 0);
+				}
+			}
+			catch (QueryTimeoutException ex) {
+				if (this.suspects.size() >= MAX_SUSPECTS) {
+					this.suspects.clear();
+				}
+				this.suspects.put(suspect, Boolean.TRUE);
+				throw ex;
+			}
+		}
 		List<Object> reply = script("get", GET, ScriptOutputType.MULTI, false, key, bytes(field),
 				bytes(Long.toString(maxBytes)));
+		this.suspects.remove(suspect);
 		byte[] json = ((Long) reply.get(0) == 1L) ? (byte[]) reply.get(1) : null;
 		return new Lookup(json, loadToken((byte[]) reply.get(2), (byte[]) reply.get(3)), (Long) reply.get(4));
 	}

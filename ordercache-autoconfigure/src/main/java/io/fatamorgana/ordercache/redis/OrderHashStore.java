@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 public interface OrderHashStore {
 
 	/**
-	 * Reads one order and the period's load token, without ever transferring a value larger than a
-	 * limit: such a value is removed and the read is a miss.
+	 * Reads one order and the period's load token. A value larger than a limit is never served: it
+	 * is removed and the read is a miss; a value too large to transfer within the command timeout
+	 * costs one timed-out read, after which reads of it check its size in Redis first.
 	 * @param key the period's key
 	 * @param field the order number
 	 * @param maxBytes the largest value to read

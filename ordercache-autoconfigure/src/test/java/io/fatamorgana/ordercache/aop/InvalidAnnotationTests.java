@@ -76,6 +76,12 @@ class InvalidAnnotationTests {
 	}
 
 	@Test
+	void readThroughReturningAnInterface() {
+		assertStartupFails(ReturnsInterface.class, "an interface or abstract class, which a cached order cannot be"
+				+ " read as (the cache stores no class names)");
+	}
+
+	@Test
 	void periodReadThroughNotReturningAList() {
 		assertStartupFails(PeriodAsArray.class, "but must return List of the order class");
 	}
@@ -171,6 +177,24 @@ class InvalidAnnotationTests {
 		@CacheOrder(period = "#order.periodNumber")
 		public TestOrder save(TestOrder order) {
 			return order;
+		}
+
+	}
+
+	/** An order seen through an interface. */
+	public interface OrderView {
+
+		String getPeriodNumber();
+
+		String getOrderNo();
+
+	}
+
+	public static class ReturnsInterface {
+
+		@CachedOrder(period = "#period", orderNo = "#orderNo")
+		public Optional<OrderView> find(String period, String orderNo) {
+			return Optional.empty();
 		}
 
 	}

@@ -170,6 +170,9 @@ class AclIntegrationTests {
 		assertThat(service.statistics().failures()).as("cache failures").isZero();
 		admin.hsetnx(prefix + period, "BROKEN", "not json");
 		assertThat(service.getOrder(period, "BROKEN", TestOrder.class)).as("unreadable entry").isEmpty();
+		admin.hset(prefix + period, "HUGE", "x".repeat(600_000));
+		assertThat(service.getOrder(period, "HUGE", TestOrder.class)).as("entry above max-entry-size").isEmpty();
+		assertThat(admin.hexists(prefix + period, "HUGE")).as("removed, size checked in Redis").isFalse();
 		admin.set(prefix + "20241201_003", "a string where a hash belongs");
 		assertThat(service.getOrder("20241201_003", "X", TestOrder.class)).as("foreign key type").isEmpty();
 

@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.support;
 
 import io.fatamorgana.ordercache.IntegrationTestApplication;
+import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.AnnotatedOrders;
@@ -21,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 /**
  * One huge value never denies the cache: values above {@code ordercache.max-entry-size} are never
- * written, and when found in Redis they are never transferred, but removed, and the read is a miss
- * that does not count against Redis's availability.
+ * written, and when found in Redis they are never served, but removed, and the read is a miss; one
+ * too large to transfer within the command timeout costs at most one timed-out read.
  */
 @SpringBootTest(classes = IntegrationTestApplication.class, properties = "ordercache.max-entry-size=2KB")
 @Import(AnnotatedOrders.class)
@@ -59,6 +60,27 @@ class MaxEntrySizeIntegrationTests {
 		assertThat(this.service.getOrder(period, "SMALL", TestOrder.class)).as("the others keep their hits")
 			.isPresent();
 		assertThat(this.service.statistics().circuitOpen()).isFalse();
+	}
+
+	@Test
+	void aValueTooLargeToTransferInTimeCostsAtMostOneTimedOutReadAndIsThenRemoved(TestInfo test) {
+		String period = period(test);
+		this.service.cacheOrder(TestOrder.of(period, "SMALL"));
+		this.redis.hset(PREFIX + period, "HUGE", "x".repeat(40_000_000));
+		try {
+			for (int read = 0; read < 2 && this.redis.hexists(PREFIX + period, "HUGE"); read++) {
+				try {
+					assertThat(this.service.getOrder(period, "HUGE", TestOrder.class)).isEmpty();
+				}
+				catch (OrderCacheException ex) {
+					// The first read may time out on the transfer; the next one checks the size in Redis.
+				}
+			}
+			assertThat(this.redis.hexists(PREFIX + period, "HUGE")).as("removed after at most two reads").isFalse();
+		}
+		finally {
+			this.redis.hdel(PREFIX + period, "HUGE");
+		}
 	}
 
 	@Test
