@@ -126,9 +126,9 @@ public final class OrderCacheAutoConfiguration {
 
 	@Bean
 	CacheMaintenance orderCacheMaintenance(OrderCacheEngine engine, OrderHashStore store,
-			CircuitBreaker circuitBreaker, OrderCacheProperties properties) {
+			CircuitBreaker circuitBreaker, FailureLog failureLog, OrderCacheProperties properties) {
 		return new CacheMaintenance(engine, store, circuitBreaker,
-				properties.getResilience().getMaintenanceInterval());
+				properties.getResilience().getMaintenanceInterval(), failureLog);
 	}
 
 	@Bean

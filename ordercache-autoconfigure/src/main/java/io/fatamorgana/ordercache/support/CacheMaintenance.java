@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -15,9 +17,14 @@ import org.springframework.dao.DataAccessException;
 /**
  * The cache's one background thread: while the circuit is open it probes Redis (PING) once per
  * cool-down and closes the circuit when Redis answers; while the circuit is closed it replays the
- * evictions that failed. Business calls never wait for either.
+ * evictions that failed. Business calls never wait for either. It survives any failure, and on
+ * shutdown it tries a last, bounded replay and warns about what is left.
  */
 public final class CacheMaintenance implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
+
+	private static final Duration LAST_REPLAY = Duration.ofSeconds(5);
 
 	private final OrderCacheEngine engine;
 
@@ -27,6 +34,8 @@ public final class CacheMaintenance implements SmartLifecycle {
 
 	private final Duration interval;
 
+	private final FailureLog failureLog;
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	/**
@@ -35,13 +44,15 @@ public final class CacheMaintenance implements SmartLifecycle {
 	 * @param store answers the probes
 	 * @param circuitBreaker the breaker to close when Redis answers
 	 * @param interval how often to look
+	 * @param failureLog where an unexpected failure of the task is reported
 	 */
 	public CacheMaintenance(OrderCacheEngine engine, OrderHashStore store, CircuitBreaker circuitBreaker,
-			Duration interval) {
+			Duration interval, FailureLog failureLog) {
 		this.engine = engine;
 		this.store = store;
 		this.circuitBreaker = circuitBreaker;
 		this.interval = interval;
+		this.failureLog = failureLog;
 	}
 
 	/** Probes Redis if the circuit is open and due, then replays pending evictions if it is closed. */
@@ -79,6 +90,40 @@ public final class CacheMaintenance implements SmartLifecycle {
 		if (running != null) {
 			running.shutdownNow();
 			this.scheduler = null;
+			try {
+				running.awaitTermination(1, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		replayBeforeShutdown();
+	}
+
+	/**
+	 * A last, bounded replay before the instance goes: what this JVM remembers is lost with it, and
+	 * other instances would otherwise serve the older copies. What is left is said in a warning.
+	 */
+	private void replayBeforeShutdown() {
+		if (!this.engine.hasPendingEvictions()) {
+			return;
+		}
+		try {
+			this.store.ping();
+			this.circuitBreaker.closed();
+		}
+		catch (DataAccessException ex) {
+			// Unreachable: nothing can be replayed, the warning below says what is lost.
+		}
+		long deadline = System.nanoTime() + LAST_REPLAY.toNanos();
+		while (this.engine.hasPendingEvictions() && System.nanoTime() < deadline
+				&& this.engine.replayPendingEvictions() > 0) {
+			// Each round replays what it can; one without progress ends the loop.
+		}
+		if (this.engine.hasPendingEvictions()) {
+			logger.warn("Order cache shutting down with " + this.engine.statistics().pendingEvictions()
+					+ " evictions that could not reach Redis; until each order is written, evicted or expires"
+					+ " (at most ordercache.ttl), other instances may serve its older copy");
 		}
 	}
 
@@ -93,6 +138,10 @@ public final class CacheMaintenance implements SmartLifecycle {
 		}
 		catch (RuntimeException ex) {
 			// The next run tries again; the engine has counted and logged what failed.
+		}
+		catch (Throwable ex) {
+			// Even an Error must not end the task for good: the circuit would never close again.
+			this.failureLog.warn("maintenance", "running the background task (it goes on)", ex);
 		}
 	}
 
