@@ -223,6 +223,7 @@ public class OrderCacheProperties implements InitializingBean {
 			throw new InvalidOrderCachePropertyException("ordercache.max-entry-size", this.maxEntrySize,
 					"must be at least 64B");
 		}
+		requirePositive("ordercache.warm-up.retry-delay", this.warmUp.getRetryDelay());
 		if (this.singleFlightWait.isNegative()) {
 			throw new InvalidOrderCachePropertyException("ordercache.single-flight-wait", this.singleFlightWait,
 					"must not be negative");
@@ -487,6 +488,20 @@ public class OrderCacheProperties implements InitializingBean {
 		 * Whether the warm-up runs on a background thread, so that startup does not wait for it.
 		 */
 		private boolean background = true;
+
+		/**
+		 * First delay before the background warm-up tries a failed period again; it doubles after
+		 * each failure, up to a minute, until the period is warmed.
+		 */
+		private Duration retryDelay = Duration.ofSeconds(1);
+
+		public Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

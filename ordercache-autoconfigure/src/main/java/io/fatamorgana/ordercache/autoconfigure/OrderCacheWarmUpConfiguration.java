@@ -25,7 +25,7 @@ class OrderCacheWarmUpConfiguration {
 	OrderCacheWarmUp orderCacheWarmUp(OrderCacheEngine engine, OrderWarmUpSource source,
 			ObjectProvider<HotPeriods> hotPeriods, OrderCacheProperties properties) {
 		return new OrderCacheWarmUp(engine, source, properties.getWarmUp().getPeriods(), hotPeriods.getIfAvailable(),
-				properties.getWarmUp().isBackground());
+				properties.getWarmUp().isBackground(), properties.getWarmUp().getRetryDelay());
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.fatamorgana.ordercache.warmup;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 
@@ -23,10 +25,14 @@ import org.springframework.boot.ApplicationRunner;
  * Warms up the configured hot periods when the application has started: each period is streamed
  * from the {@link OrderWarmUpSource} and written in chunks, carrying the load token read first, and
  * marked complete only when all of it was written. Runs on a background thread unless
- * {@code ordercache.warm-up.background=false}. Progress is logged at INFO (counts only) and kept for
- * the endpoint.
+ * {@code ordercache.warm-up.background=false}; there, periods that failed (Redis or the database
+ * unreachable at startup) are tried again with a doubling delay, from
+ * {@code ordercache.warm-up.retry-delay} up to a minute, until they are warmed or the application
+ * stops. Progress is logged at INFO (counts only) and kept for the endpoint.
  */
-public final class OrderCacheWarmUp implements ApplicationRunner {
+public final class OrderCacheWarmUp implements ApplicationRunner, DisposableBean {
+
+	private static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
 
 	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
 
@@ -42,21 +48,28 @@ public final class OrderCacheWarmUp implements ApplicationRunner {
 
 	private final Map<String, WarmUpProgress> progress = new LinkedHashMap<>();
 
+	private final Duration retryDelay;
+
+	private volatile boolean stopped;
+
 	/**
 	 * Creates the warm-up.
 	 * @param engine writes the periods
 	 * @param source reads the periods from the database
 	 * @param configuredPeriods the periods from {@code ordercache.warm-up.periods}
 	 * @param hotPeriods more periods to warm, or {@code null}
-	 * @param background whether to run on a background thread
+	 * @param background whether to run on a background thread, which retries failed periods
+	 * @param retryDelay the first delay before a failed period is tried again; it doubles, up to a
+	 * minute
 	 */
 	public OrderCacheWarmUp(OrderCacheEngine engine, OrderWarmUpSource source, List<String> configuredPeriods,
-			@Nullable HotPeriods hotPeriods, boolean background) {
+			@Nullable HotPeriods hotPeriods, boolean background, Duration retryDelay) {
 		this.engine = engine;
 		this.source = source;
 		this.configuredPeriods = List.copyOf(configuredPeriods);
 		this.hotPeriods = hotPeriods;
 		this.background = background;
+		this.retryDelay = retryDelay;
 	}
 
 	@Override
@@ -70,7 +83,7 @@ public final class OrderCacheWarmUp implements ApplicationRunner {
 		}
 		periods.forEach((period) -> update(new WarmUpProgress(period, WarmUpProgress.State.PENDING, 0, 0, false, null)));
 		if (this.background) {
-			Thread thread = new Thread(() -> warmUp(periods), "ordercache-warm-up");
+			Thread thread = new Thread(() -> warmUpUntilDone(periods), "ordercache-warm-up");
 			thread.setDaemon(true);
 			thread.start();
 		}
@@ -106,6 +119,39 @@ public final class OrderCacheWarmUp implements ApplicationRunner {
 		}
 		logger.info("Order cache warm-up finished: " + periods.size() + " periods, " + written() + " orders in "
 				+ (System.nanoTime() - start) / 1_000_000 + " ms");
+	}
+
+	/** Warms up, then tries the failed periods again with a doubling delay until none is left. */
+	private void warmUpUntilDone(Collection<String> periods) {
+		warmUp(periods);
+		Duration delay = this.retryDelay;
+		List<String> failed = failed();
+		while (!failed.isEmpty() && !this.stopped) {
+			logger.info("Order cache warm-up: " + failed.size() + " periods failed, trying again in "
+					+ delay.toMillis() + " ms");
+			try {
+				Thread.sleep(delay.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			failed.forEach(this::warmUpPeriod);
+			failed = failed();
+			delay = (delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0) ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+		}
+	}
+
+	private synchronized List<String> failed() {
+		return this.progress.values().stream()
+			.filter((period) -> period.state() == WarmUpProgress.State.FAILED)
+			.map(WarmUpProgress::period)
+			.toList();
+	}
+
+	@Override
+	public void destroy() {
+		this.stopped = true;
 	}
 
 	private void warmUpPeriod(String period) {

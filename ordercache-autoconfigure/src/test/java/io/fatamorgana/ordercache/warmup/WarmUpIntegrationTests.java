@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.warmup;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -71,6 +72,30 @@ class WarmUpIntegrationTests {
 						.extracting(WarmUpProgress::state)
 						.isEqualTo(WarmUpProgress.State.DONE));
 				assertThat(context.getBean(OrderCacheService.class).isPeriodComplete("HOT1")).isTrue();
+			});
+	}
+
+	@Test
+	void inTheBackgroundAPeriodThatFailedIsTriedAgainUntilItIsWarmed() {
+		AtomicInteger attempts = new AtomicInteger();
+		OrderWarmUpSource flaky = (period) -> {
+			if (attempts.incrementAndGet() <= 2) {
+				throw new IllegalStateException("database not ready yet");
+			}
+			return orders(period);
+		};
+		this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
+				(definition) -> definition.setPrimary(true))
+			.withPropertyValues("ordercache.warm-up.periods=FLAKY", "ordercache.warm-up.retry-delay=20ms")
+			.run((context) -> {
+				OrderCacheWarmUp warmUp = context.getBean(OrderCacheWarmUp.class);
+				warmUp.run(null);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(warmUp.progress()).singleElement()
+						.extracting(WarmUpProgress::state)
+						.isEqualTo(WarmUpProgress.State.DONE));
+				assertThat(attempts.get()).isEqualTo(3);
+				assertThat(context.getBean(OrderCacheService.class).isPeriodComplete("FLAKY")).isTrue();
 			});
 	}
 
