@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads and writes the Redis hash that holds the orders of one sales period
  * ({@code {key-prefix}{period}} &rarr; order number &rarr; order JSON). Every method is one Redis
- * round trip per period (and chunk), and every write also sets the period's TTL in that round trip.
+ * round trip per period (and chunk), and a write that gives a period its first order sets the period's
+ * TTL in that round trip (later writes do not renew it, so no cached copy outlives the TTL).
  * A write never replaces a cached order with an older version of it.
  * <p>
  * Periods and order numbers must be 1 to {@value io.fatamorgana.ordercache.key.OrderKeys#MAX_LENGTH}
