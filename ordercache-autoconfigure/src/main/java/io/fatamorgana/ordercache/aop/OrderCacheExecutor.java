@@ -101,7 +101,7 @@ public final class OrderCacheExecutor {
 			key = this.engine.orderKey(period, orderNo);
 			changedHere = this.changes.changedInTransaction(key.key(), key.field());
 			if (!changedHere) {
-				lookup = this.engine.lookup(period, orderNo, operation.orderType());
+				lookup = this.engine.lookup(key, operation.orderType());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -117,8 +117,7 @@ public final class OrderCacheExecutor {
 			if (loaded == null) {
 				return SingleFlight.NOTHING;
 			}
-			OrderIdentity identity = this.engine.identify(loaded);
-			OrderCacheEngine.EncodedOrder encoded = this.engine.encode(identity.period(), identity.orderNo(), loaded);
+			OrderCacheEngine.EncodedOrder encoded = this.engine.encode(loaded);
 			return (requested != null && encoded.key().equals(requested.key())
 					&& encoded.field().equals(requested.field())) ? encoded : SingleFlight.UNSHARED;
 		}, (shared) -> {

@@ -1,5 +1,6 @@
 package io.fatamorgana.ordercache.support;
 
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ public final class Changes {
 	public static TransactionalChanges.Change writeAll(OrderCacheEngine engine, String key, Map<String, byte[]> orders,
 			String versionFields, String description) {
 		OrderCacheEngine.EncodedBatch batch = new OrderCacheEngine.EncodedBatch(Map.of(key, orders),
-				java.util.List.of(), versionFields);
+				List.of(), versionFields);
 		return new Change(key, null, true, description, "caching the orders", () -> engine.writeAll(batch),
 				() -> orders.keySet()
 			.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field))));

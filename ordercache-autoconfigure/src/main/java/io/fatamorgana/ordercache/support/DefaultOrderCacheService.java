@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import io.fatamorgana.ordercache.BatchResult;
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
-import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
 import org.jspecify.annotations.Nullable;
@@ -41,13 +40,15 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 
 	@Override
 	public void cacheOrder(Object order) {
-		OrderIdentity identity = this.engine.identify(order);
-		cacheOrder(identity.period(), identity.orderNo(), order);
+		write(this.engine.encode(order));
 	}
 
 	@Override
 	public void cacheOrder(String period, String orderNo, Object order) {
-		OrderCacheEngine.EncodedOrder encoded = this.engine.encode(period, orderNo, order);
+		write(this.engine.encode(period, orderNo, order));
+	}
+
+	private void write(OrderCacheEngine.EncodedOrder encoded) {
 		if (!this.changes.defer(Changes.write(this.engine, encoded, "cacheOrder"))) {
 			this.engine.write(encoded);
 		}
@@ -56,8 +57,7 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 	@Override
 	public BatchResult batchCacheOrders(Collection<?> orders) {
 		OrderCacheEngine.EncodedBatch batch = this.engine.encodeAll(orders);
-		if (!TransactionSynchronizationManager.isActualTransactionActive()
-				|| !TransactionSynchronizationManager.isSynchronizationActive()) {
+		if (!this.changes.defers()) {
 			return this.engine.writeAll(batch);
 		}
 		int accepted = 0;

@@ -38,8 +38,8 @@ import org.springframework.util.Assert;
  * and the annotations, along the storage protocol (docs/protocol.md): reads checked by
  * {@link StoredEntries}, orders encoded by {@link OrderEncoder}, writes, full loads and evictions by
  * {@link OrderWrites}, every store call through {@link StoreCalls}, evictions that could not reach
- * Redis remembered in {@link PendingEvictions} and replayed by {@link EvictionReplay}. Input is checked completely before
- * Redis is called.
+ * Redis remembered in {@link PendingEvictions} and replayed by {@link EvictionReplay}. Input is
+ * checked completely before Redis is called.
  * <p>
  * Two kinds of writes: a <em>committed change</em> ({@link #write}) and a <em>load</em>
  * ({@link #writeLoaded}, {@link #writeLoadedPeriod}) of what a read found in the database, which
@@ -130,8 +130,20 @@ public final class OrderCacheEngine {
 	 * cache what is loaded)
 	 */
 	public <T> Lookup<T> lookup(String period, String orderNo, Class<T> type) {
-		String key = this.keys.periodKey(period);
-		String field = this.keys.orderNo(orderNo);
+		return lookup(orderKey(period, orderNo), type);
+	}
+
+	/**
+	 * Reads one order whose key was already checked. Orders with a pending eviction are misses.
+	 * @param where where the order lives, as {@link #orderKey} returned it
+	 * @param type the class to read it as
+	 * @param <T> the order type
+	 * @return the order if cached, and the token a load after a miss must carry ({@code null}: do not
+	 * cache what is loaded)
+	 */
+	public <T> Lookup<T> lookup(OrderKey where, Class<T> type) {
+		String key = where.key();
+		String field = where.field();
 		Assert.notNull(type, "orderType must not be null");
 		if (this.pending.covers(key, field)) {
 			this.counters.miss();
@@ -352,6 +364,18 @@ public final class OrderCacheEngine {
 	 */
 	public EncodedOrder encode(String period, String orderNo, Object order) {
 		return this.encoder.encode(period, orderNo, order);
+	}
+
+	/**
+	 * Turns an order into the stored JSON under the period and order number read from the order
+	 * itself, as it is now.
+	 * @param order the order
+	 * @return the encoded order
+	 * @throws IllegalArgumentException if the order's identity cannot be read or is invalid, or the
+	 * order cannot be written as JSON
+	 */
+	public EncodedOrder encode(Object order) {
+		return this.encoder.encode(order);
 	}
 
 	/**

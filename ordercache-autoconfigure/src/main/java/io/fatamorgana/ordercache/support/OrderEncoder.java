@@ -55,6 +55,17 @@ final class OrderEncoder {
 					+ " cannot be cached as order " + orderNo + " of period " + period
 					+ ": it would be read back as another order");
 		}
+		return encoded(key, field, order);
+	}
+
+	/** Encodes an order under the identity it states itself, read once. */
+	OrderCacheEngine.EncodedOrder encode(Object order) {
+		Assert.notNull(order, "order must not be null");
+		OrderIdentity own = this.identityResolver.resolve(order);
+		return encoded(this.keys.periodKey(own.period()), this.keys.orderNo(own.orderNo()), order);
+	}
+
+	private OrderCacheEngine.EncodedOrder encoded(String key, String field, Object order) {
 		return new OrderCacheEngine.EncodedOrder(key, field, json(order, field),
 				this.versionFields.of(order.getClass()));
 	}

@@ -67,8 +67,7 @@ public final class TransactionalChanges {
 	 * @return {@code false} if there is no transaction to wait for: the caller runs the change now
 	 */
 	public boolean defer(Change change) {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()
-				|| !TransactionSynchronizationManager.isActualTransactionActive()) {
+		if (!defers()) {
 			return false;
 		}
 		Pending pending = current();
@@ -79,6 +78,16 @@ public final class TransactionalChanges {
 		}
 		pending.add(change);
 		return true;
+	}
+
+	/**
+	 * Tells whether changes made now wait for a transaction: there is an actual transaction with
+	 * synchronization, not yet completing.
+	 * @return {@code true} if {@link #defer} would defer
+	 */
+	public boolean defers() {
+		return TransactionSynchronizationManager.isSynchronizationActive()
+				&& TransactionSynchronizationManager.isActualTransactionActive();
 	}
 
 	/**

@@ -16,7 +16,5 @@ if kind == 'hash' then
   epoch = tonumber(redis.call('HGET', key, '!e') or '0') or 0
   orders = order_count(key)
 end
-redis.call('UNLINK', key)
-redis.call('HSET', key, '!e', epoch + 1, '!d', now_ms() + tonumber(ARGV[1]))
-redis.call('PEXPIRE', key, ARGV[1])
+drop_period(key, epoch, tonumber(ARGV[1]), now_ms())
 return orders

@@ -6,8 +6,7 @@
 local key, field = KEYS[1], ARGV[1]
 local size = redis.call('HSTRLEN', key, field)
 if size > tonumber(ARGV[2]) then
-  redis.call('HDEL', key, field, '!c')
-  redis.call('HSET', key, '!v', redis.call('HINCRBY', key, '!s', 1))
+  remove_broken(key, field)
   local meta = redis.call('HMGET', key, '!e', '!s')
   return {0, '', meta[1] or '0', meta[2] or '0', size}
 end

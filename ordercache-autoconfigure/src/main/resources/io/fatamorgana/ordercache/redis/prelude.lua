@@ -63,19 +63,34 @@ local function bury(key, field, sequence, ttl, now)
   return removed
 end
 
+-- Removes a broken entry (unreadable, foreign, oversized): the period then lacks an order the
+-- database may have, so it is no longer complete, and a full load whose token is older than this
+-- removal cannot mark it complete ('!s' and '!v' move on). No tombstone: a load may fill it again.
+local function remove_broken(key, field)
+  redis.call('HDEL', key, '!c')
+  redis.call('HSET', key, '!v', redis.call('HINCRBY', key, '!s', 1))
+  return redis.call('HDEL', key, field)
+end
+
+-- Drops every order of a hash (or whatever the key holds): the epoch moves on, so that a load that
+-- began before is refused whole, and '!d' makes the drop a tombstone of every order for a tombstone
+-- TTL, so that a committed write made before it (delayed) is refused. Constant cost.
+local function drop_period(key, epoch, tombstoneTtl, now)
+  redis.call('UNLINK', key)
+  redis.call('HSET', key, '!e', epoch + 1, '!d', now + tombstoneTtl)
+  redis.call('PEXPIRE', key, tombstoneTtl)
+end
+
 -- A key in its last tombstone TTL that still holds orders, when a change comes: its copies have had
 -- their TTL. Extending the key for the change's tombstone would let them outlive it, so the period is
--- dropped first (epoch + 1, '!d'), and only then does the key live on for the change's evidence. So no
--- copy ever outlives the TTL it was written with. Constant cost.
+-- dropped first, and only then does the key live on for the change's evidence. So no copy ever
+-- outlives the TTL it was written with. Constant cost.
 local function retire(key, tombstoneTtl, now)
   local pttl = redis.call('PTTL', key)
   if pttl < 0 or pttl >= tombstoneTtl or order_count(key) == 0 then
     return false
   end
-  local epoch = tonumber(redis.call('HGET', key, '!e') or '0') or 0
-  redis.call('UNLINK', key)
-  redis.call('HSET', key, '!e', epoch + 1, '!d', now + tombstoneTtl)
-  redis.call('PEXPIRE', key, tombstoneTtl)
+  drop_period(key, tonumber(redis.call('HGET', key, '!e') or '0') or 0, tombstoneTtl, now)
   return true
 end
 
