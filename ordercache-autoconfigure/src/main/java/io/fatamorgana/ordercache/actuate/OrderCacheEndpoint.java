@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.actuate;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
@@ -11,6 +12,8 @@ import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.fatamorgana.ordercache.warmup.WarmUpProgress;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,15 +23,21 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * The {@code ordercache} Actuator endpoint: {@code GET} the statistics, the number of cached periods
  * and one page of them ({@code ?cursor=&limit=}), {@code GET /{period}} one period, {@code DELETE /{period}} drop
  * a period's hash (the database is untouched).
+ * <p>
+ * Read-only unless the user grants more: the drop is reachable only with
+ * {@code management.endpoint.ordercache.access=unrestricted}. Bad input is refused with
+ * {@link InvalidEndpointRequestException} (400 over HTTP) before Redis is asked anything.
  */
-@Endpoint(id = "ordercache")
+@Endpoint(id = "ordercache", defaultAccess = Access.READ_ONLY)
 public class OrderCacheEndpoint {
 
 	private static final int DEFAULT_LIMIT = 100;
 
-	private final OrderCacheService service;
+	static final int MAX_LIMIT = 1_000;
 
 	private static final int COUNT_LIMIT = 10_000;
+
+	private final OrderCacheService service;
 
 	private final @Nullable OrderCacheWarmUp warmUp;
 
@@ -49,12 +58,17 @@ public class OrderCacheEndpoint {
 	/**
 	 * Reports the counters and one page of cached periods.
 	 * @param cursor the cursor of the page, from the previous answer
-	 * @param limit about how many periods to list (default 100)
+	 * @param limit about how many periods to list (default 100, at most 1000)
 	 * @return the report
+	 * @throws InvalidEndpointRequestException if the cursor or the limit is invalid
 	 */
 	@ReadOperation
 	public CacheDescriptor cache(@Nullable String cursor, @Nullable Integer limit) {
-		PeriodPage page = this.service.cachedPeriods(cursor, (limit != null) ? limit : DEFAULT_LIMIT);
+		int pageSize = (limit != null) ? limit : DEFAULT_LIMIT;
+		if (pageSize < 1 || pageSize > MAX_LIMIT) {
+			throw invalid("Invalid limit " + pageSize + ": must be between 1 and " + MAX_LIMIT);
+		}
+		PeriodPage page = validated(() -> this.service.cachedPeriods(cursor, pageSize));
 		CacheStatistics statistics = this.service.statistics();
 		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.countPeriods(COUNT_LIMIT), page,
 				(this.warmUp != null) ? this.warmUp.progress() : List.of());
@@ -64,20 +78,36 @@ public class OrderCacheEndpoint {
 	 * Reports one period.
 	 * @param period the period number
 	 * @return its statistics
+	 * @throws InvalidEndpointRequestException if the period number is invalid
 	 */
 	@ReadOperation
 	public PeriodStatistics period(@Selector String period) {
-		return this.service.statistics(period);
+		return validated(() -> this.service.statistics(period));
 	}
 
 	/**
 	 * Drops one period's hash.
 	 * @param period the period number
 	 * @return whether it held orders
+	 * @throws InvalidEndpointRequestException if the period number is invalid
 	 */
 	@DeleteOperation
 	public DroppedDescriptor drop(@Selector String period) {
-		return new DroppedDescriptor(period, this.service.deletePeriodOrders(period));
+		return new DroppedDescriptor(period, validated(() -> this.service.deletePeriodOrders(period)));
+	}
+
+	/** The service checks its arguments before it talks to Redis; what it refuses is the caller's mistake. */
+	private static <T> T validated(Supplier<T> operation) {
+		try {
+			return operation.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(String.valueOf(ex.getMessage()));
+		}
+	}
+
+	private static InvalidEndpointRequestException invalid(String reason) {
+		return new InvalidEndpointRequestException(reason, reason);
 	}
 
 	/**

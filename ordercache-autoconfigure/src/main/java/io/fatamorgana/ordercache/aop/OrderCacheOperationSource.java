@@ -62,6 +62,11 @@ public final class OrderCacheOperationSource {
 
 	private static final Pattern POSITIONAL = Pattern.compile("[ap](\\d+)");
 
+	// A read checks that what the method returned is the order asked for, and groups a period's
+	// orders by their own identity: the annotation's expressions cannot stand in for it.
+	private static final String READ_IDENTITY = ". A read takes the identity of the orders it returns from the"
+			+ " orders themselves ('period' and 'orderNo' on the annotation only say which order is asked for)";
+
 	private final SpelExpressionParser parser;
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
@@ -188,7 +193,8 @@ public final class OrderCacheOperationSource {
 			Expression orderNo = optionalExpression("orderNo", annotation.orderNo(), "result", "order");
 			requireBothOrNeither(period, orderNo);
 			if (period == null) {
-				checkIdentity(staticType(annotation.order()));
+				checkIdentity(staticType(annotation.order()),
+						"; or give period and orderNo expressions on the annotation");
 			}
 			return new OrderCacheOperation.Cache(this.description, order, period, orderNo);
 		}
@@ -201,7 +207,8 @@ public final class OrderCacheOperationSource {
 				if (period != null || orderNo != null || annotation.allInPeriod()) {
 					throw invalid("give either 'order', or 'period' with 'orderNo' or allInPeriod = true, not both");
 				}
-				checkIdentity(staticType(annotation.order()));
+				checkIdentity(staticType(annotation.order()),
+						"; or give period and orderNo expressions instead of 'order'");
 			}
 			else if (period == null) {
 				throw invalid("give 'order', or 'period' with 'orderNo' or allInPeriod = true");
@@ -224,7 +231,7 @@ public final class OrderCacheOperationSource {
 				throw invalid("it returns " + returnType + ", but must return the order class or Optional of it");
 			}
 			requireConcrete(orderType);
-			checkIdentity(orderType);
+			checkIdentity(orderType, READ_IDENTITY);
 			return new OrderCacheOperation.Read(this.description, period, orderNo, orderType, optional);
 		}
 
@@ -236,7 +243,7 @@ public final class OrderCacheOperationSource {
 				throw invalid("it returns " + returnType + ", but must return List of the order class");
 			}
 			requireConcrete(orderType);
-			checkIdentity(orderType);
+			checkIdentity(orderType, READ_IDENTITY);
 			return new OrderCacheOperation.ReadPeriod(this.description, period, orderType);
 		}
 
@@ -322,7 +329,12 @@ public final class OrderCacheOperationSource {
 			return (this.names != null) ? List.of(this.names).indexOf(variable) : -1;
 		}
 
-		private void checkIdentity(Class<?> orderType) {
+		/**
+		 * Checks that the identity of an order type can be read.
+		 * @param orderType the order type
+		 * @param otherFix what else fixes it on this annotation, appended to the resolver's reason
+		 */
+		private void checkIdentity(Class<?> orderType, String otherFix) {
 			if (orderType == Object.class) {
 				return;
 			}
@@ -330,7 +342,7 @@ public final class OrderCacheOperationSource {
 				OrderCacheOperationSource.this.identityResolver.get().checkSupported(orderType);
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid(ex.getMessage());
+				throw invalid(ex.getMessage() + otherFix);
 			}
 			VersionFields versions = OrderCacheOperationSource.this.versionFields.get();
 			if (!versions.hasVersion(orderType) && OrderCacheOperationSource.this.warnedWithoutVersion.add(orderType)) {

@@ -1,14 +1,19 @@
 package io.fatamorgana.ordercache.key;
 
+import java.beans.PropertyDescriptor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import io.fatamorgana.ordercache.OrderIdentity;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -73,10 +78,32 @@ public final class PropertyOrderIdentityResolver implements OrderIdentityResolve
 		if (accessor == null) {
 			throw new IllegalArgumentException(type.getName() + " has no property '" + property + "' (no get"
 					+ StringUtils.capitalize(property) + "() or " + property + "() method and no public field '"
-					+ property + "'): set ordercache.identity." + setting
-					+ ", define an OrderIdentityResolver bean, or give period and orderNo on the annotation");
+					+ property + "'): set ordercache.identity." + setting + " to the property of "
+					+ type.getSimpleName() + " that holds it" + candidates(type)
+					+ ", or define an OrderIdentityResolver bean");
 		}
 		return accessor;
+	}
+
+	/** The readable properties of a type, so the message can name the one the user means. */
+	private static String candidates(Class<?> type) {
+		Set<String> names = new TreeSet<>();
+		if (type.isRecord()) {
+			for (RecordComponent component : type.getRecordComponents()) {
+				names.add(component.getName());
+			}
+		}
+		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
+			if (descriptor.getReadMethod() != null && descriptor.getReadMethod().getDeclaringClass() != Object.class) {
+				names.add(descriptor.getName());
+			}
+		}
+		for (Field field : type.getFields()) {
+			if (!Modifier.isStatic(field.getModifiers())) {
+				names.add(field.getName());
+			}
+		}
+		return names.isEmpty() ? "" : " (it has: " + String.join(", ", names) + ")";
 	}
 
 	private static @Nullable Function<Object, @Nullable Object> accessor(Class<?> type, String property) {

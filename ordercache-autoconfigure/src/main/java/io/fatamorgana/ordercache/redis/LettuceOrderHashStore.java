@@ -287,7 +287,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	public KeyPage scanPage(String prefix, @Nullable String cursor, int count) {
 		ScanArgs args = KeyScanArgs.Builder.matches(prefix + "*").type("hash").limit(Math.max(count, 10));
 		String[] position = ((cursor != null) ? cursor : ":0").split(":", 2);
-		if (position.length != 2 || !position[0].matches("[0-9a-f]*") || !position[1].matches("\\d+")) {
+		if (position.length != 2 || !position[0].matches("[0-9a-f]{0,40}") || !isScanCursor(position[1])) {
 			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
 		}
 		return guarded("scan", (redis) -> {
@@ -318,6 +318,20 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			String next = (node < primaries.size()) ? primaries.get(node).id() + ":" + nodeCursor : null;
 			return new KeyPage(keys, next);
 		});
+	}
+
+	/** Redis refuses a cursor that is not an unsigned 64-bit number; that is the caller's mistake, not an outage. */
+	private static boolean isScanCursor(String cursor) {
+		if (!cursor.matches("\\d{1,20}")) {
+			return false;
+		}
+		try {
+			Long.parseUnsignedLong(cursor);
+			return true;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -51,6 +51,31 @@ class InvalidAnnotationTests {
 	}
 
 	@Test
+	void writeOfATypeWithOtherFieldNamesNamesItsPropertiesAndEveryFix() {
+		assertStartupFails(NoIdentity.class, "set ordercache.identity.period-property to the property of Unrelated"
+				+ " that holds it (it has: name), or define an OrderIdentityResolver bean; or give period and orderNo"
+				+ " expressions on the annotation");
+	}
+
+	@Test
+	void readOfATypeWithOtherFieldNamesDoesNotSuggestTheAnnotationsExpressions() {
+		this.contextRunner.withBean(PurchaseReads.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context).getFailure().rootCause().hasMessageContaining(
+					"Invalid @CachedOrder on 'InvalidAnnotationTests.PurchaseReads.find(..)': " + Purchase.class.getName()
+							+ " has no property 'periodNumber'")
+				.hasMessageContaining("set ordercache.identity.period-property to the property of Purchase that holds"
+						+ " it (it has: buyer, purchaseId, salesPeriod)")
+				.hasMessageContaining("A read takes the identity of the orders it returns from the orders themselves")
+				.hasMessageNotContaining("give period and orderNo");
+		});
+		this.contextRunner.withBean(PurchaseReads.class)
+			.withPropertyValues("ordercache.identity.period-property=salesPeriod",
+					"ordercache.identity.order-no-property=purchaseId")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void voidMethodWithDefaultOrder() {
 		assertStartupFails(VoidResult.class, "the method returns void, so there is no #result");
 	}
@@ -137,6 +162,38 @@ class InvalidAnnotationTests {
 	}
 
 	record Unrelated(String name) {
+	}
+
+	public static class Purchase {
+
+		public String buyer;
+
+		private final String purchaseId;
+
+		private final String salesPeriod;
+
+		public Purchase(String purchaseId, String salesPeriod) {
+			this.purchaseId = purchaseId;
+			this.salesPeriod = salesPeriod;
+		}
+
+		public String getPurchaseId() {
+			return this.purchaseId;
+		}
+
+		public String getSalesPeriod() {
+			return this.salesPeriod;
+		}
+
+	}
+
+	public static class PurchaseReads {
+
+		@CachedOrder(period = "#salesPeriod", orderNo = "#purchaseId")
+		public Purchase find(String salesPeriod, String purchaseId) {
+			return new Purchase(purchaseId, salesPeriod);
+		}
+
 	}
 
 	public static class NoIdentity {

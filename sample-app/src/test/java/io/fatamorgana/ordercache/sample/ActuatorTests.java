@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the warm-up and a few requests.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sample.embedded-redis.mode=never", "ordercache.resilience.command-timeout=2s" })
+		properties = { "sample.embedded-redis.mode=never", "ordercache.resilience.command-timeout=2s",
+				"management.endpoint.ordercache.access=unrestricted" })
 class ActuatorTests {
 
 	static final String PREFIX = TestRedis.uniquePrefix(ActuatorTests.class);

@@ -56,7 +56,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 // default 50ms. RedisOutageTests keeps the defaults.
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-redis.mode=never", "spring.data.redis.timeout=5s",
-				"ordercache.resilience.command-timeout=2s", "ordercache.resilience.bulk-timeout=5s" })
+				"ordercache.resilience.command-timeout=2s", "ordercache.resilience.bulk-timeout=5s",
+				"sample.cache.drop-enabled=true" })
 @Import(StatementCounter.Configuration.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext

@@ -98,6 +98,9 @@ class RedisOutageTests {
 		Response cacheState = http.get("/cache/periods/" + PERIOD);
 		assertThat(cacheState.status()).isEqualTo(503);
 		assertThat(cacheState.contentType()).hasValue("application/problem+json");
+		Response endpoint = http.get("/actuator/ordercache/" + PERIOD);
+		assertThat(endpoint.status()).isEqualTo(503);
+		assertThat(endpoint.json().get("title").asString()).isEqualTo("Cache unavailable");
 		JsonNode statistics = http.get("/cache/stats").json();
 		assertThat(statistics.get("pending_evictions").asLong())
 			.as("the create, the status change and the delete that Redis missed")

@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A look into the cache, through the starter's {@link OrderCacheService}; the database is never
  * read or changed here. A Redis failure is answered with 503, and every endpoint answers 404 when
- * the cache is turned off with {@code ordercache.enabled=false}.
+ * the cache is turned off with {@code ordercache.enabled=false}. The drop answers 403 unless
+ * {@code sample.cache.drop-enabled=true}: the sample has no authentication.
  */
 @RestController
 @RequestMapping("/cache")
@@ -27,8 +28,11 @@ class CacheController {
 
 	private final ObjectProvider<OrderCacheService> cache;
 
-	CacheController(ObjectProvider<OrderCacheService> cache) {
+	private final boolean dropEnabled;
+
+	CacheController(ObjectProvider<OrderCacheService> cache, SampleProperties properties) {
 		this.cache = cache;
+		this.dropEnabled = properties.cache().dropEnabled();
 	}
 
 	@GetMapping("/periods/{period}")
@@ -46,6 +50,9 @@ class CacheController {
 
 	@DeleteMapping("/periods/{period}")
 	ResponseEntity<Void> evictPeriod(@PathVariable @PeriodNumber String period) {
+		if (!this.dropEnabled) {
+			throw new DropDisabledException();
+		}
 		cache().deletePeriodOrders(period);
 		return ResponseEntity.noContent().build();
 	}

@@ -32,8 +32,11 @@ record SampleProperties(@Valid @DefaultValue Orders orders, @DefaultValue Cache 
 	 * @param resetOnVolatileDatabase whether to drop every cached period of the key prefix at startup
 	 * when the database is an embedded in-memory one that did not survive the restart (see
 	 * {@link CacheResetOnVolatileDatabase})
+	 * @param dropEnabled whether {@code DELETE /cache/periods/{period}} drops a period's hash; off by
+	 * default, since anyone who can reach the port could then drop cached periods (a demo
+	 * operation: the sample has no authentication)
 	 */
-	record Cache(@DefaultValue("true") boolean resetOnVolatileDatabase) {
+	record Cache(@DefaultValue("true") boolean resetOnVolatileDatabase, @DefaultValue("false") boolean dropEnabled) {
 	}
 
 }
