@@ -1,6 +1,8 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.OrderIdentityResolver;
@@ -21,6 +23,7 @@ import io.fatamorgana.ordercache.support.FailureLog;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.support.TransactionalChanges;
+import io.lettuce.core.resource.Delay;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -35,6 +38,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
@@ -97,7 +101,18 @@ public final class OrderCacheAutoConfiguration {
 		}
 		OrderCacheProperties.Resilience resilience = properties.getResilience();
 		return new LettuceOrderHashStore(lettuce, circuitBreaker, resilience.getCommandTimeout(),
-				resilience.getBulkTimeout());
+				resilience.getBulkTimeout(), resilience.getMaxConcurrentCalls());
+	}
+
+	/**
+	 * Caps Lettuce's reconnect back-off (30 s by default) on the client resources Spring Boot builds:
+	 * the cache is used again at most this long after Redis answers. A {@code ClientResources} bean of
+	 * the application's own is left alone.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer orderCacheReconnectDelay(OrderCacheProperties properties) {
+		Duration max = properties.getResilience().getReconnectMaxDelay();
+		return (builder) -> builder.reconnectDelay(Delay.exponential(Duration.ofMillis(1), max, 2, TimeUnit.MILLISECONDS));
 	}
 
 	@Bean

@@ -382,6 +382,36 @@ public class OrderCacheProperties implements InitializingBean {
 		 */
 		private int pendingEvictionCapacity = 10_000;
 
+		/**
+		 * Most cache calls that may wait for Redis at once; more are skipped at once (the database
+		 * answers), so that a frozen Redis holds at most this many request threads, each for at most
+		 * its timeout.
+		 */
+		private int maxConcurrentCalls = 64;
+
+		/**
+		 * Longest delay between two attempts to reconnect to a Redis that went away, applied to
+		 * the client resources Spring Boot builds (Lettuce's own default grows to 30s, which kept
+		 * the cache bypassed that long after Redis was back).
+		 */
+		private Duration reconnectMaxDelay = Duration.ofMillis(500);
+
+		public int getMaxConcurrentCalls() {
+			return this.maxConcurrentCalls;
+		}
+
+		public void setMaxConcurrentCalls(int maxConcurrentCalls) {
+			this.maxConcurrentCalls = maxConcurrentCalls;
+		}
+
+		public Duration getReconnectMaxDelay() {
+			return this.reconnectMaxDelay;
+		}
+
+		public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+			this.reconnectMaxDelay = reconnectMaxDelay;
+		}
+
 		public Duration getCommandTimeout() {
 			return this.commandTimeout;
 		}
@@ -438,6 +468,11 @@ public class OrderCacheProperties implements InitializingBean {
 			if (this.failureThreshold < 1) {
 				throw new InvalidOrderCachePropertyException("ordercache.resilience.failure-threshold",
 						this.failureThreshold, "must be at least 1");
+			}
+			requirePositive("ordercache.resilience.reconnect-max-delay", this.reconnectMaxDelay);
+			if (this.maxConcurrentCalls < 1) {
+				throw new InvalidOrderCachePropertyException("ordercache.resilience.max-concurrent-calls",
+						this.maxConcurrentCalls, "must be at least 1");
 			}
 			if (this.pendingEvictionCapacity < 1) {
 				throw new InvalidOrderCachePropertyException("ordercache.resilience.pending-eviction-capacity",

@@ -3,7 +3,8 @@ package io.fatamorgana.ordercache.redis;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
- * Thrown instead of calling Redis while the circuit breaker is open.
+ * Thrown instead of calling Redis while the circuit breaker is open, or while as many cache calls as
+ * allowed already wait for Redis.
  */
 public final class CacheUnavailableException extends DataAccessResourceFailureException {
 
@@ -11,6 +12,11 @@ public final class CacheUnavailableException extends DataAccessResourceFailureEx
 
 	CacheUnavailableException() {
 		super("Redis calls are paused: the order cache circuit is open until Redis answers a probe");
+	}
+
+	CacheUnavailableException(int maxConcurrentCalls) {
+		super("Redis call skipped: " + maxConcurrentCalls + " cache calls already wait for Redis"
+				+ " (ordercache.resilience.max-concurrent-calls)");
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -29,6 +30,7 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
@@ -49,7 +51,10 @@ import org.springframework.util.Assert;
  * and nothing at all once the breaker is open. Scripts are sent by EVALSHA, and by EVAL once when
  * Redis does not know them yet.
  */
-public final class LettuceOrderHashStore implements OrderHashStore {
+public final class LettuceOrderHashStore implements OrderHashStore, InitializingBean {
+
+	/** Default for {@code ordercache.resilience.max-concurrent-calls}. */
+	public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
 
 	private static final byte[] EPOCH = bytes("!e");
 
@@ -93,6 +98,12 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	private final LettuceExceptionConverter exceptionConverter = new LettuceExceptionConverter();
 
+	private final FirstConnection firstConnection;
+
+	private final int maxConcurrentCalls;
+
+	private final Semaphore callPermits;
+
 	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
 
 	private final Map<String, Boolean> suspects = new ConcurrentHashMap<>();
@@ -106,12 +117,35 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
 			Duration commandTimeout, Duration bulkTimeout) {
+		this(connectionFactory, circuitBreaker, commandTimeout, bulkTimeout, DEFAULT_MAX_CONCURRENT_CALLS);
+	}
+
+	/**
+	 * Creates a store.
+	 * @param connectionFactory the application's connection factory
+	 * @param circuitBreaker the breaker every call goes through
+	 * @param commandTimeout how long to wait for a single-order command
+	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
+	 * @param maxConcurrentCalls most calls waiting for Redis at once; more are refused at once
+	 */
+	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+			Duration commandTimeout, Duration bulkTimeout, int maxConcurrentCalls) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");
 		Assert.notNull(circuitBreaker, "circuitBreaker must not be null");
+		Assert.isTrue(maxConcurrentCalls >= 1, "maxConcurrentCalls must be at least 1");
 		this.connectionFactory = connectionFactory;
 		this.circuitBreaker = circuitBreaker;
 		this.commandTimeoutNanos = commandTimeout.toNanos();
 		this.bulkTimeoutNanos = bulkTimeout.toNanos();
+		this.firstConnection = new FirstConnection(connectionFactory);
+		this.maxConcurrentCalls = maxConcurrentCalls;
+		this.callPermits = new Semaphore(maxConcurrentCalls);
+	}
+
+	/** Starts connecting in the background, so that the first calls find the connection made. */
+	@Override
+	public void afterPropertiesSet() {
+		this.firstConnection.start();
 	}
 
 	/**
@@ -170,7 +204,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 		// is never sent, and Redis answers a plain HGETALL a third faster than the same read inside a
 		// script, which copies the reply into Lua and back.
 		byte[] hashKey = bytes(key);
-		PeriodHead head = guarded("entries-size", (redis) -> {
+		PeriodHead head = guarded("entries-size", this.commandTimeoutNanos, (redis) -> {
 			RedisFuture<Long> size = redis.hlen(hashKey);
 			RedisFuture<List<KeyValue<byte[], byte[]>>> meta = redis.hmget(hashKey, COMPLETE, EPOCH, SEQUENCE);
 			return new PeriodHead(LettuceFutures.awaitOrCancel(size, this.commandTimeoutNanos, TimeUnit.NANOSECONDS),
@@ -290,7 +324,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 		if (position.length != 2 || !position[0].matches("[0-9a-f]{0,40}") || !isScanCursor(position[1])) {
 			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
 		}
-		return guarded("scan", (redis) -> {
+		return guarded("scan", this.bulkTimeoutNanos, (redis) -> {
 			List<Primary> primaries = primaries(redis);
 			// The cursor names the node by id, so a topology change between pages skips no node.
 			int node = 0;
@@ -378,6 +412,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 
 	@Override
 	public void ping() {
+		this.firstConnection.await(this.commandTimeoutNanos);
 		execute((redis) -> LettuceFutures.awaitOrCancel(redis.ping(), this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
 	}
 
@@ -398,17 +433,26 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 	private <T> T call(String name, boolean bulk,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
 		long timeout = bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos;
-		return guarded(name,
+		return guarded(name, timeout,
 				(redis) -> LettuceFutures.awaitOrCancel(command.apply(redis), timeout, TimeUnit.NANOSECONDS));
 	}
 
-	private <T> T guarded(String name, Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
+	/**
+	 * Runs one call to Redis through the breaker: refused at once while the circuit is open or while
+	 * as many calls as allowed already wait for Redis (a frozen Redis then holds at most that many
+	 * callers); a connection not yet established is waited for at most the call's timeout.
+	 */
+	private <T> T guarded(String name, long timeoutNanos, Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
 		if (!this.circuitBreaker.allowsCalls()) {
 			throw new CacheUnavailableException();
+		}
+		if (!this.callPermits.tryAcquire()) {
+			throw new CacheUnavailableException(this.maxConcurrentCalls);
 		}
 		long start = System.nanoTime();
 		boolean success = false;
 		try {
+			this.firstConnection.await(timeoutNanos);
 			T result = execute(work);
 			this.circuitBreaker.succeeded();
 			success = true;
@@ -430,6 +474,7 @@ public final class LettuceOrderHashStore implements OrderHashStore {
 			throw ex;
 		}
 		finally {
+			this.callPermits.release();
 			this.observer.observe(name, System.nanoTime() - start, success);
 		}
 	}
