@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * and two reads it shows the numbers {@code /actuator/ordercache} reports, and its chart moves.
  * Skipped where no Chromium and chromedriver are installed.
  */
+@ExtendWith(Browser.Installed.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-redis.mode=never", "ordercache.resilience.command-timeout=2s",
 				"sample.dashboard.sample-interval=1s" })

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Redis reachable again once it is. The Redis is a process of this test's own, with the cache's
  * default (short) timeouts. Skipped where no Chromium and chromedriver are installed.
  */
+@ExtendWith(Browser.Installed.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sample.embedded-redis.mode=never", "spring.data.redis.timeout=500ms",
 				"spring.data.redis.connect-timeout=500ms", "ordercache.failure-log-interval=1m",

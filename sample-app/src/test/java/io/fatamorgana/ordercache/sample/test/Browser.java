@@ -10,10 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SessionNotCreatedException;
@@ -25,12 +29,20 @@ import org.openqa.selenium.logging.LogType;
 
 /**
  * A headless Chromium driven by Selenium through the {@code chromedriver} on {@code PATH} (Debian's
- * {@code chromium} and {@code chromium-driver}). Where either is missing, or they cannot start a
- * session, {@link #start()} skips the calling test with the reason: nothing is downloaded.
+ * {@code chromium} and {@code chromium-driver}). Test classes that need it are disabled by
+ * {@link Installed} where either is missing, and {@link #start()} skips them where the two cannot
+ * start a session; both say why. Nothing is downloaded.
  */
 public final class Browser implements AutoCloseable {
 
 	private static final List<String> BROWSERS = List.of("chromium", "chromium-browser", "google-chrome");
+
+	/**
+	 * Quiet about a Chromium newer than this Selenium's DevTools bindings: the tests speak WebDriver
+	 * only. Held here, since java.util.logging keeps its loggers weakly.
+	 */
+	private static final List<Logger> DEVTOOLS_LOGGERS = severeOnly("org.openqa.selenium.devtools.CdpVersionFinder",
+			"org.openqa.selenium.chromium.ChromiumDriver");
 
 	private final ChromeDriverService service;
 
@@ -46,13 +58,10 @@ public final class Browser implements AutoCloseable {
 	 * @return the browser
 	 */
 	public static Browser start() {
-		Path chromium = BROWSERS.stream().map(Browser::onPath).filter((path) -> path != null).findFirst().orElse(null);
-		Assumptions.assumeTrue(chromium != null,
-				"No Chromium on PATH (" + String.join(", ", BROWSERS) + "): install Debian's chromium and "
-						+ "chromium-driver (.ci/run does where apt-get works) to run the browser tests");
-		Path chromedriver = onPath("chromedriver");
-		Assumptions.assumeTrue(chromedriver != null,
-				"No chromedriver on PATH: install Debian's chromium-driver to run the browser tests");
+		String missing = missing();
+		Assumptions.assumeTrue(missing == null, missing);
+		Path chromium = Objects.requireNonNull(chromium());
+		Path chromedriver = Objects.requireNonNull(onPath("chromedriver"));
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium.toFile());
 		// --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
@@ -73,6 +82,28 @@ public final class Browser implements AutoCloseable {
 					+ ") could not start a session: " + ex.getRawMessage());
 			throw ex;
 		}
+	}
+
+	/** Why no browser can be started here, or {@code null} when Chromium and chromedriver are installed. */
+	private static @Nullable String missing() {
+		if (chromium() == null) {
+			return "No Chromium on PATH (" + String.join(", ", BROWSERS) + "): install Debian's chromium and "
+					+ "chromium-driver (.ci/run does where apt-get works) to run the browser tests";
+		}
+		if (onPath("chromedriver") == null) {
+			return "No chromedriver on PATH: install Debian's chromium-driver to run the browser tests";
+		}
+		return null;
+	}
+
+	private static @Nullable Path chromium() {
+		return BROWSERS.stream().map(Browser::onPath).filter(Objects::nonNull).findFirst().orElse(null);
+	}
+
+	private static List<Logger> severeOnly(String... names) {
+		List<Logger> loggers = Stream.of(names).map(Logger::getLogger).toList();
+		loggers.forEach((logger) -> logger.setLevel(Level.SEVERE));
+		return loggers;
 	}
 
 	private static @Nullable Path onPath(String name) {
@@ -162,6 +193,21 @@ public final class Browser implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Disables a test class, with the reason, where no Chromium or chromedriver is installed, before
+	 * its application context is started.
+	 */
+	public static final class Installed implements ExecutionCondition {
+
+		@Override
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			String missing = missing();
+			return (missing != null) ? ConditionEvaluationResult.disabled(missing)
+					: ConditionEvaluationResult.enabled("Chromium and chromedriver are installed");
+		}
+
 	}
 
 	@Override
