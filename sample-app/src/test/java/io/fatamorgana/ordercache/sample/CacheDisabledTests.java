@@ -67,7 +67,8 @@ class CacheDisabledTests {
 
 	@ParameterizedTest(name = "{0} {1}")
 	@CsvSource({ "GET, /cache/stats", "GET, /cache/periods/20241201_001",
-			"GET, /cache/periods/20241201_001/orders/ORDER_20241201_001_001", "DELETE, /cache/periods/20241201_001" })
+			"GET, /cache/periods/20241201_001/orders/ORDER_20241201_001_001", "DELETE, /cache/periods/20241201_001",
+			"GET, /cache/dashboard" })
 	void cacheEndpointsAnswer404SayingTheCacheIsDisabled(String method, String path) {
 		Http http = new Http(this.port);
 		Response response = method.equals("DELETE") ? http.delete(path) : http.get(path);

@@ -8,11 +8,12 @@ import org.springframework.web.ErrorResponseException;
  * A request for the cache while it is turned off with {@code ordercache.enabled=false}: answered
  * with 404, since there is no cache to show. Orders are still served, from the database.
  */
-final class CacheDisabledException extends ErrorResponseException {
+public final class CacheDisabledException extends ErrorResponseException {
 
 	private static final long serialVersionUID = 1L;
 
-	CacheDisabledException() {
+	/** Creates the exception, a 404 problem saying that the cache is turned off. */
+	public CacheDisabledException() {
 		super(HttpStatus.NOT_FOUND, problem(), null);
 	}
 

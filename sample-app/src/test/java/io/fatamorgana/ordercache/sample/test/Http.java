@@ -34,8 +34,8 @@ public final class Http {
 		this.baseUrl = "http://127.0.0.1:" + port;
 	}
 
-	public Response get(String path) {
-		return send(request(path).GET());
+	public Response get(String path, String... headers) {
+		return send(request(path, headers).GET());
 	}
 
 	public Response post(String path, String body, String... headers) {
@@ -63,7 +63,7 @@ public final class Http {
 			.header("Content-Type", "application/json")
 			.header("Accept", "application/json, application/problem+json");
 		for (int i = 0; i + 1 < headers.length; i += 2) {
-			builder.header(headers[i], headers[i + 1]);
+			builder.setHeader(headers[i], headers[i + 1]);
 		}
 		return builder;
 	}
