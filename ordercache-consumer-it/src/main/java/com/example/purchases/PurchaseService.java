@@ -43,6 +43,8 @@ public class PurchaseService {
 		Purchase purchase = this.purchases.findById(purchaseId)
 			.orElseThrow(() -> new PurchaseNotFoundException(purchaseId));
 		purchase.setStatus(status);
+		// The cache takes the purchase as returned, before the commit: flush now so that it carries the
+		// version the commit will have, not the one it was read with.
 		return this.purchases.saveAndFlush(purchase);
 	}
 

@@ -82,6 +82,15 @@ class PurchaseCacheTests {
 	}
 
 	@Test
+	void aCommittedUpdateReplacesTheCachedCopyWithTheNewVersion() {
+		String period = RUN + "_2026-11";
+		Purchase created = this.purchases.create(period, "alice", new BigDecimal("12.50"));
+		this.purchases.changeStatus(created.getPurchaseId(), "PAID");
+		assertThat(redis.hget(KEY_PREFIX + period, created.getPurchaseId())).contains("\"status\":\"PAID\"",
+				"\"version\":1");
+	}
+
+	@Test
 	void aRollbackCachesNothingAndLeavesTheCachedCopyAsItWas() {
 		String period = RUN + "_2026-12";
 		Purchase kept = this.purchases.create(period, "bob", new BigDecimal("20.00"));
