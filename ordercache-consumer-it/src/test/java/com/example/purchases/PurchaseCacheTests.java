@@ -83,7 +83,7 @@ class PurchaseCacheTests {
 
 	@Test
 	void aCommittedUpdateReplacesTheCachedCopyWithTheNewVersion() {
-		String period = RUN + "_2026-11";
+		String period = RUN + "_2026-10";
 		Purchase created = this.purchases.create(period, "alice", new BigDecimal("12.50"));
 		this.purchases.changeStatus(created.getPurchaseId(), "PAID");
 		assertThat(redis.hget(KEY_PREFIX + period, created.getPurchaseId())).contains("\"status\":\"PAID\"",
