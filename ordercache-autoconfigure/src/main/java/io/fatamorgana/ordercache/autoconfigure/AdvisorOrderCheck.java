@@ -62,12 +62,26 @@ final class AdvisorOrderCheck implements SmartInitializingSingleton {
 			if (outside) {
 				return "The ordercache advisor (order " + ourOrder + ") runs outside the transaction advisor '" + name
 						+ "' (order " + order + "): changes made by REQUIRES_NEW or NOT_SUPPORTED methods would wait"
-						+ " for the caller's transaction. Give the transaction advisor a higher precedence (for"
-						+ " example @EnableTransactionManagement(order = 0)) or set ordercache.advisor-order above "
-						+ order + ".";
+						+ " for the caller's transaction. " + fix(ourOrder, order);
 			}
 		}
 		return null;
+	}
+
+	private static String fix(int ourOrder, int transactionOrder) {
+		String raiseTransactionAdvisor = "Give the transaction advisor a higher precedence (a lower order, for example"
+				+ " @EnableTransactionManagement(order = 0))";
+		if (transactionOrder != Ordered.LOWEST_PRECEDENCE) {
+			return raiseTransactionAdvisor + " or set ordercache.advisor-order above " + transactionOrder + ".";
+		}
+		if (ourOrder != Ordered.LOWEST_PRECEDENCE) {
+			// Registered after Spring Boot's transaction advisor, the default order runs inside it.
+			return raiseTransactionAdvisor + " or remove the ordercache.advisor-order setting (its default, the"
+					+ " lowest precedence, runs inside Spring Boot's transaction advisor).";
+		}
+		// Both have the lowest precedence and the transaction advisor was registered later: no
+		// ordercache.advisor-order can put the cache inside it.
+		return raiseTransactionAdvisor + ".";
 	}
 
 	private static int orderOf(Advisor advisor) {
