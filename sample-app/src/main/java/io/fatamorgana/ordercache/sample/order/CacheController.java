@@ -50,10 +50,11 @@ class CacheController {
 
 	@DeleteMapping("/periods/{period}")
 	ResponseEntity<Void> evictPeriod(@PathVariable @PeriodNumber String period) {
+		OrderCacheService cache = cache();
 		if (!this.dropEnabled) {
 			throw new DropDisabledException();
 		}
-		cache().deletePeriodOrders(period);
+		cache.deletePeriodOrders(period);
 		return ResponseEntity.noContent().build();
 	}
 
