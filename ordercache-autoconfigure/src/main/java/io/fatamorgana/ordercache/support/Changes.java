@@ -17,14 +17,27 @@ public final class Changes {
 	/**
 	 * A write of a committed change; when the outcome is unknown, an eviction of the order.
 	 * @param engine the engine
-	 * @param order the encoded order
+	 * @param encoded the order as encoded when the method returned
+	 * @param order the order object: a JPA entity is encoded again when the change is applied, after
+	 * the flush at commit set its version
 	 * @param description what to name in a log
 	 * @return the change
 	 */
-	public static TransactionalChanges.Change write(OrderCacheEngine engine, OrderCacheEngine.EncodedOrder order,
-			String description) {
-		return new Change(order.key(), order.field(), true, description, "caching the order", () -> engine.write(order),
-				() -> engine.evict(new OrderCacheEngine.OrderKey(order.key(), order.field())));
+	public static TransactionalChanges.Change write(OrderCacheEngine engine, OrderCacheEngine.EncodedOrder encoded,
+			Object order, String description) {
+		OrderCacheEngine.OrderKey key = new OrderCacheEngine.OrderKey(encoded.key(), encoded.field());
+		return new Change(encoded.key(), encoded.field(), true, description, "caching the order", () -> {
+			OrderCacheEngine.EncodedOrder committed;
+			try {
+				committed = engine.asCommitted(encoded, order);
+			}
+			catch (IllegalArgumentException ex) {
+				// Committed, but no longer cacheable: its older copy must go.
+				engine.evict(key);
+				throw ex;
+			}
+			engine.write(committed);
+		}, () -> engine.evict(key));
 	}
 
 	/**

@@ -40,16 +40,16 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 
 	@Override
 	public void cacheOrder(Object order) {
-		write(this.engine.encode(order));
+		write(this.engine.encode(order), order);
 	}
 
 	@Override
 	public void cacheOrder(String period, String orderNo, Object order) {
-		write(this.engine.encode(period, orderNo, order));
+		write(this.engine.encode(period, orderNo, order), order);
 	}
 
-	private void write(OrderCacheEngine.EncodedOrder encoded) {
-		if (!this.changes.defer(Changes.write(this.engine, encoded, "cacheOrder"))) {
+	private void write(OrderCacheEngine.EncodedOrder encoded, Object order) {
+		if (!this.changes.defer(Changes.write(this.engine, encoded, order, "cacheOrder"))) {
 			this.engine.write(encoded);
 		}
 	}

@@ -379,6 +379,18 @@ public final class OrderCacheEngine {
 	}
 
 	/**
+	 * The order as its transaction committed it: a JPA entity encoded again after the flush at
+	 * commit (which sets its {@code @Version}); any other order as it was first encoded.
+	 * @param encoded the order as encoded when the method returned
+	 * @param order the order object
+	 * @return what to write
+	 * @throws IllegalArgumentException if the entity can no longer be cached (too large, not writable)
+	 */
+	public EncodedOrder asCommitted(EncodedOrder encoded, Object order) {
+		return this.encoder.asCommitted(encoded, order);
+	}
+
+	/**
 	 * Reads a fresh copy of an encoded order, for a caller that must not share another's object.
 	 * @param order the encoded order
 	 * @param type the class to read it as

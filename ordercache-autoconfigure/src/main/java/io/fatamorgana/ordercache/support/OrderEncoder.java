@@ -14,6 +14,7 @@ import io.fatamorgana.ordercache.key.OrderKeys;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.Assert;
 
 /**
@@ -22,6 +23,15 @@ import org.springframework.util.Assert;
  * objects for callers that must not share one.
  */
 final class OrderEncoder {
+
+	// By name: the starter does not depend on JPA. Hibernate's proxies subclass the entity.
+	private static final ClassValue<Boolean> FLUSHED_AT_COMMIT = new ClassValue<>() {
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return MergedAnnotations.from(type, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+				.isPresent("jakarta.persistence.Entity");
+		}
+	};
 
 	private final OrderCodec codec;
 
@@ -63,6 +73,16 @@ final class OrderEncoder {
 		Assert.notNull(order, "order must not be null");
 		OrderIdentity own = this.identityResolver.resolve(order);
 		return encoded(this.keys.periodKey(own.period()), this.keys.orderNo(own.orderNo()), order);
+	}
+
+	/**
+	 * The order as its transaction committed it. A JPA entity is encoded again, under the same key
+	 * and field: the flush at commit ran after it was first encoded and may have changed it (its
+	 * {@code @Version} above all, and whatever the transaction changed after the method returned,
+	 * which committed too). Any other object is what it was when first encoded.
+	 */
+	OrderCacheEngine.EncodedOrder asCommitted(OrderCacheEngine.EncodedOrder encoded, Object order) {
+		return FLUSHED_AT_COMMIT.get(order.getClass()) ? encoded(encoded.key(), encoded.field(), order) : encoded;
 	}
 
 	private OrderCacheEngine.EncodedOrder encoded(String key, String field, Object order) {
