@@ -120,7 +120,8 @@ public final class OrderCacheAutoConfiguration {
 		if (durable == null
 				&& properties.getPendingEvictions().getStore() == OrderCacheProperties.PendingEvictions.Store.JDBC) {
 			throw new InvalidOrderCachePropertyException("ordercache.pending-evictions.store", "jdbc",
-					"needs a DataSource bean and spring-boot-jdbc on the classpath (spring-boot-starter-jdbc)");
+					"needs one DataSource bean (or a @Primary one) and spring-boot-jdbc on the classpath"
+							+ " (spring-boot-starter-jdbc)");
 		}
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),

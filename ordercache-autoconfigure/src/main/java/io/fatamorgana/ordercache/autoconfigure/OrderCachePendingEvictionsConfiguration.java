@@ -38,6 +38,7 @@ import org.springframework.jdbc.BadSqlGrammarException;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ DataSourceScriptDatabaseInitializer.class, DependsOnDatabaseInitialization.class })
+@ConditionalOnSingleCandidate(DataSource.class)
 @Conditional(OrderCachePendingEvictionsConfiguration.JdbcStoreCondition.class)
 @EnableConfigurationProperties(PendingEvictionsJdbcProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
@@ -97,7 +98,7 @@ class OrderCachePendingEvictionsConfiguration {
 		}
 	}
 
-	/** {@code store=jdbc}, or {@code store=auto} (or unset) with one {@link DataSource}. */
+	/** {@code store=jdbc}, or {@code store=auto} (or unset). */
 	static final class JdbcStoreCondition extends AnyNestedCondition {
 
 		JdbcStoreCondition() {
@@ -111,7 +112,6 @@ class OrderCachePendingEvictionsConfiguration {
 
 		@ConditionalOnProperty(name = "ordercache.pending-evictions.store", havingValue = "auto",
 				matchIfMissing = true)
-		@ConditionalOnSingleCandidate(DataSource.class)
 		static final class Automatic {
 
 		}

@@ -62,6 +62,11 @@ public final class CacheMaintenance implements SmartLifecycle {
 		if (this.circuitBreaker.probeDue()) {
 			try {
 				this.store.ping();
+				DurablePendingEvictions durable = this.engine.durable();
+				if (durable != null) {
+					// Before any read goes to Redis again: what the fleet could not send, its reads miss.
+					durable.pollNow();
+				}
 				this.circuitBreaker.closed();
 			}
 			catch (DataAccessException ex) {

@@ -72,17 +72,20 @@ final class DurablePendingEvictions {
 
 	private final Object lifecycle = new Object();
 
+	/** Held while reading or deleting, which the background thread and the maintenance task both do. */
+	private final Object database = new Object();
+
 	private volatile boolean running;
 
 	private @Nullable Thread worker;
 
-	private long nextPoll = System.nanoTime();
+	private volatile long nextPoll = System.nanoTime();
 
-	private long nextAttempt = System.nanoTime();
+	private volatile long nextAttempt = System.nanoTime();
 
 	private boolean circuitWasClosed;
 
-	private boolean morePages;
+	private volatile boolean morePages;
 
 	DurablePendingEvictions(PendingEvictionStore store, PendingEvictions pending, CircuitBreaker circuitBreaker,
 			String keyPrefix, Duration pollInterval, Duration writeWait, FailureLog failureLog) {
@@ -168,6 +171,19 @@ final class DurablePendingEvictions {
 		flush(left);
 		this.nextAttempt = System.nanoTime();
 		writeOwed();
+	}
+
+	/**
+	 * Reads what the fleet stored into this instance's pending evictions now, on the caller's thread:
+	 * for the maintenance task when Redis answers its probe, before the circuit closes. Never throws.
+	 */
+	void pollNow() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			this.failureLog.warn("pending-evictions", "reading evictions from " + this.store.describe(), ex);
+		}
 	}
 
 	/** Stops the background thread without writing what it had not written yet, as a killed process. */
@@ -266,6 +282,12 @@ final class DurablePendingEvictions {
 	}
 
 	private void poll() {
+		synchronized (this.database) {
+			doPoll();
+		}
+	}
+
+	private void doPoll() {
 		this.nextPoll = System.nanoTime() + this.pollIntervalNanos;
 		List<Stored> rows = this.store.oldest(this.keyPrefix, PAGE_SIZE);
 		Set<Long> read = new HashSet<>();
@@ -321,6 +343,12 @@ final class DurablePendingEvictions {
 	}
 
 	private void removeReplayed() {
+		synchronized (this.database) {
+			doRemoveReplayed();
+		}
+	}
+
+	private void doRemoveReplayed() {
 		if (this.absorbed.isEmpty()) {
 			return;
 		}
