@@ -25,10 +25,10 @@ import org.springframework.util.Assert;
 /**
  * Keeps pending evictions in a table of the application's database (schema:
  * {@code io/fatamorgana/ordercache/jdbc/schema-<platform>.sql}). Every statement runs on a
- * connection taken from the {@link DataSource} itself, in auto-commit, never through Spring's
+ * connection taken from the {@link DataSource} itself and committed at once, never through Spring's
  * transaction synchronization: evictions fail in the {@code afterCompletion} of the caller's
- * transaction, where {@code DataSourceUtils} would hand out the finished transaction's connection
- * (whose writes are never committed) or bind a new one to the thread that nothing releases.
+ * transaction, where {@code DataSourceUtils} would still hand out the finished transaction's
+ * connection, whose writes are never committed.
  */
 public final class JdbcPendingEvictionStore implements PendingEvictionStore {
 

@@ -32,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * own, which was not read, and so survives.
  * <p>
  * One background thread does all the work with the database, so that neither the maintenance
- * task nor a business call ever waits for a connection: a business call, which may still hold the
- * connection of the transaction that just completed, waits at most {@code writeWait} for its row.
+ * task nor a business call ever waits for a connection of the pool: a business call, which in
+ * {@code afterCompletion} still holds the connection of the transaction that just completed (a pool
+ * whose connections are all held so would make it wait the pool's connection timeout), waits at most
+ * {@code writeWait} for its row, and the rows of concurrent calls are written in one batch.
  * A failure that could not be written (database down, queue full) is owed as one row that drops
  * every period of the prefix, written as soon as the database answers.
  */
