@@ -6,6 +6,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsDataSourceScriptDatabaseInitializer;
+import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsJdbcProperties;
 import io.fatamorgana.ordercache.jdbc.JdbcPendingEvictionStore;
 import io.fatamorgana.ordercache.jdbc.TestDatabases;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
@@ -17,9 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.io.DefaultResourceLoader;
-
-import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsDataSourceScriptDatabaseInitializer;
-import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsJdbcProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
