@@ -3,8 +3,6 @@ package io.fatamorgana.ordercache.autoconfigure;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
-import io.fatamorgana.ordercache.jdbc.JdbcPendingEvictionStore;
-
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
@@ -27,7 +25,7 @@ public class PendingEvictionsJdbcProperties extends DatabaseInitializationProper
 	 * Name of the table, optionally qualified by its schema. The shipped scripts create
 	 * ordercache_pending_eviction; at schema initialization they are run with this name instead.
 	 */
-	private String tableName = JdbcPendingEvictionStore.DEFAULT_TABLE_NAME;
+	private String tableName = "ordercache_pending_eviction";
 
 	/**
 	 * How often each instance, while Redis answers it, reads the evictions the fleet stored. An
