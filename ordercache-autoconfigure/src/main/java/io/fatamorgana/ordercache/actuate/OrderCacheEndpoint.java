@@ -70,8 +70,8 @@ public class OrderCacheEndpoint {
 		}
 		PeriodPage page = validated(() -> this.service.cachedPeriods(cursor, pageSize));
 		CacheStatistics statistics = this.service.statistics();
-		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.countPeriods(COUNT_LIMIT), page,
-				(this.warmUp != null) ? this.warmUp.progress() : List.of());
+		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.pendingEvictionsStore(),
+				this.engine.countPeriods(COUNT_LIMIT), page, (this.warmUp != null) ? this.warmUp.progress() : List.of());
 	}
 
 	/**
@@ -114,12 +114,14 @@ public class OrderCacheEndpoint {
 	 * The endpoint's report.
 	 * @param statistics the counters since startup
 	 * @param hitRate the share of reads that were hits
+	 * @param pendingEvictionsStore where evictions that could not reach Redis are kept: {@code memory}, or
+	 * the durable store, such as {@code jdbc (table ordercache_pending_eviction)}
 	 * @param cachedPeriods how many periods have a hash, counted by SCAN up to 10,000
 	 * @param periods one page of cached periods
 	 * @param warmUp the progress of the warm-up of each hot period
 	 */
-	public record CacheDescriptor(CacheStatistics statistics, double hitRate, OrderCacheEngine.PeriodCount cachedPeriods,
-			PeriodPage periods, List<WarmUpProgress> warmUp) {
+	public record CacheDescriptor(CacheStatistics statistics, double hitRate, String pendingEvictionsStore,
+			OrderCacheEngine.PeriodCount cachedPeriods, PeriodPage periods, List<WarmUpProgress> warmUp) {
 	}
 
 	/**

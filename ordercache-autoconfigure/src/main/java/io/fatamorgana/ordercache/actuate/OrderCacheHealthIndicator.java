@@ -40,7 +40,8 @@ public final class OrderCacheHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		CacheStatistics statistics = this.engine.statistics();
 		builder.withDetail("circuit", statistics.circuitOpen() ? "open" : "closed")
-			.withDetail("pendingEvictions", statistics.pendingEvictions());
+			.withDetail("pendingEvictions", statistics.pendingEvictions())
+			.withDetail("pendingEvictionsStore", this.engine.pendingEvictionsStore());
 		try {
 			this.store.ping();
 			builder.up().withDetail("redis", "reachable");

@@ -57,14 +57,15 @@ import org.springframework.util.function.SingletonSupplier;
  * {@code @EvictOrder} and {@code @CachedOrder} work. Off with {@code ordercache.enabled=false}.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class,
-		afterName = "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration")
+		afterName = { "org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration",
+				"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @ConditionalOnClass({ RedisConnectionFactory.class, JsonMapper.class })
 @ConditionalOnBean(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "ordercache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(OrderCacheProperties.class)
 @Import({ OrderCacheAutoConfiguration.AutoProxyRegistrar.class, OrderCacheMetricsConfiguration.class,
 		OrderCacheEndpointConfiguration.class, OrderCacheHealthConfiguration.class,
-		OrderCacheWarmUpConfiguration.class })
+		OrderCacheWarmUpConfiguration.class, OrderCachePendingEvictionsConfiguration.class })
 public final class OrderCacheAutoConfiguration {
 
 	@Bean
@@ -129,14 +130,21 @@ public final class OrderCacheAutoConfiguration {
 	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields,
 			OrderIdentityResolver identityResolver,
 			OrderCacheCounters counters, FailureLog failureLog, CircuitBreaker circuitBreaker,
-			OrderCacheProperties properties) {
+			OrderCacheProperties properties, ObjectProvider<OrderCacheEngine.DurableStore> durableStore) {
+		OrderCacheEngine.DurableStore durable = durableStore.getIfAvailable();
+		if (durable == null
+				&& properties.getPendingEvictions().getStore() == OrderCacheProperties.PendingEvictions.Store.JDBC) {
+			throw new InvalidOrderCachePropertyException("ordercache.pending-evictions.store", "jdbc",
+					"needs one DataSource bean (or a @Primary one) and spring-boot-jdbc on the classpath"
+							+ " (spring-boot-starter-jdbc)");
+		}
 		OrderCacheEngine.Settings settings = new OrderCacheEngine.Settings(properties.getTtl(),
 				properties.getTtlJitter(), properties.getConsistency().getTombstoneTtl(),
 				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
 				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()),
 				properties.getMaxEntrySize().toBytes());
 		return new OrderCacheEngine(store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
-				counters, failureLog, circuitBreaker, settings);
+				counters, failureLog, circuitBreaker, settings, durable);
 	}
 
 	@Bean

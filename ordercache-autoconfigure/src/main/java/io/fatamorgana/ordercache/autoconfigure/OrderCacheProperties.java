@@ -91,6 +91,8 @@ public class OrderCacheProperties implements InitializingBean {
 
 	private final WarmUp warmUp = new WarmUp();
 
+	private final PendingEvictions pendingEvictions = new PendingEvictions();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -165,6 +167,10 @@ public class OrderCacheProperties implements InitializingBean {
 
 	public WarmUp getWarmUp() {
 		return this.warmUp;
+	}
+
+	public PendingEvictions getPendingEvictions() {
+		return this.pendingEvictions;
 	}
 
 	public DataSize getMaxEntrySize() {
@@ -478,6 +484,46 @@ public class OrderCacheProperties implements InitializingBean {
 				throw new InvalidOrderCachePropertyException("ordercache.resilience.pending-eviction-capacity",
 						this.pendingEvictionCapacity, "must be at least 1");
 			}
+		}
+
+	}
+
+	/**
+	 * Where evictions that could not reach Redis are kept until they are replayed; the table of the
+	 * jdbc store is configured under ordercache.pending-evictions.jdbc.
+	 */
+	public static class PendingEvictions {
+
+		/**
+		 * Where evictions that could not reach Redis are kept: auto (jdbc when the application has
+		 * a DataSource, else memory), memory (in this instance only: lost if it dies before Redis
+		 * answers again), or jdbc (in a table of the application's database, replayed by whichever
+		 * instance reaches Redis first).
+		 */
+		private Store store = Store.AUTO;
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		/**
+		 * Where pending evictions are kept.
+		 */
+		public enum Store {
+
+			/** jdbc when the application has one DataSource, else memory. */
+			AUTO,
+
+			/** In this instance's memory only. */
+			MEMORY,
+
+			/** In a table of the application's database, as well as in memory. */
+			JDBC
+
 		}
 
 	}

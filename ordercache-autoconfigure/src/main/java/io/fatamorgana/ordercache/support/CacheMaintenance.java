@@ -38,6 +38,8 @@ public final class CacheMaintenance implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
+	private volatile boolean halted;
+
 	/**
 	 * Creates the maintenance task.
 	 * @param engine replays pending evictions
@@ -60,6 +62,11 @@ public final class CacheMaintenance implements SmartLifecycle {
 		if (this.circuitBreaker.probeDue()) {
 			try {
 				this.store.ping();
+				DurablePendingEvictions durable = this.engine.durable();
+				if (durable != null) {
+					// Before any read goes to Redis again: what the fleet could not send, its reads miss.
+					durable.pollNow();
+				}
 				this.circuitBreaker.closed();
 			}
 			catch (DataAccessException ex) {
@@ -82,10 +89,17 @@ public final class CacheMaintenance implements SmartLifecycle {
 		long millis = Math.max(1, this.interval.toMillis());
 		started.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
 		this.scheduler = started;
+		DurablePendingEvictions durable = this.engine.durable();
+		if (durable != null) {
+			durable.start();
+		}
 	}
 
 	@Override
 	public void stop() {
+		if (this.halted) {
+			return;
+		}
 		ScheduledExecutorService running = this.scheduler;
 		if (running != null) {
 			running.shutdownNow();
@@ -101,10 +115,15 @@ public final class CacheMaintenance implements SmartLifecycle {
 	}
 
 	/**
-	 * A last, bounded replay before the instance goes: what this JVM remembers is lost with it, and
-	 * other instances would otherwise serve the older copies. What is left is said in a warning.
+	 * A last, bounded replay before the instance goes: what this JVM remembers only in memory is lost
+	 * with it, and other instances would otherwise serve the older copies. What is left is said in a
+	 * warning; with a durable store, what it holds stays there for the next instance to reach Redis.
 	 */
 	private void replayBeforeShutdown() {
+		DurablePendingEvictions durable = this.engine.durable();
+		if (durable != null) {
+			durable.stop(LAST_REPLAY);
+		}
 		if (!this.engine.hasPendingEvictions()) {
 			return;
 		}
@@ -120,10 +139,40 @@ public final class CacheMaintenance implements SmartLifecycle {
 				&& this.engine.replayPendingEvictions() > 0) {
 			// Each round replays what it can; one without progress ends the loop.
 		}
-		if (this.engine.hasPendingEvictions()) {
-			logger.warn("Order cache shutting down with " + this.engine.statistics().pendingEvictions()
-					+ " evictions that could not reach Redis; until each order is written, evicted or expires"
-					+ " (at most ordercache.ttl), other instances may serve its older copy");
+		if (durable != null) {
+			durable.removeReplayedNow();
+		}
+		if (!this.engine.hasPendingEvictions()) {
+			return;
+		}
+		long left = this.engine.statistics().pendingEvictions();
+		if (durable != null && !durable.owesRows()) {
+			logger.warn("Order cache shutting down with " + left + " evictions that could not reach Redis yet; they"
+					+ " are kept in " + durable.describe() + " and the first instance to reach Redis replays them:"
+					+ " nothing is lost");
+		}
+		else {
+			logger.warn("Order cache shutting down with " + left + " evictions that could not reach Redis"
+					+ ((durable != null) ? " nor all be written to " + durable.describe() : "")
+					+ "; until each order is written, evicted or expires (at most ordercache.ttl), other instances"
+					+ " may serve its older copy");
+		}
+	}
+
+	/**
+	 * Stops the background work at once, without the last replay and without writing what waits to
+	 * be written: what a killed process does. For tests of what survives an instance.
+	 */
+	void halt() {
+		this.halted = true;
+		ScheduledExecutorService running = this.scheduler;
+		this.scheduler = null;
+		if (running != null) {
+			running.shutdownNow();
+		}
+		DurablePendingEvictions durable = this.engine.durable();
+		if (durable != null) {
+			durable.halt();
 		}
 	}
 

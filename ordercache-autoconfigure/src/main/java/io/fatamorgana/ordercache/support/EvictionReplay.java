@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.support;
 
 import java.time.Duration;
+import java.util.Map;
 
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
@@ -63,14 +64,15 @@ final class EvictionReplay {
 					return replayed;
 				}
 			}
-			for (String key : this.pending.periods()) {
-				this.store.drop(key, this.tombstoneTtl, false);
-				this.pending.replayed(key);
+			for (Map.Entry<String, Long> period : this.pending.periods().entrySet()) {
+				this.store.drop(period.getKey(), this.tombstoneTtl, false);
+				this.pending.replayed(period.getKey(), period.getValue());
 				replayed++;
 			}
-			for (PendingEvictions.Order order : this.pending.orders()) {
+			for (Map.Entry<PendingEvictions.Order, Long> entry : this.pending.orders().entrySet()) {
+				PendingEvictions.Order order = entry.getKey();
 				this.store.evict(order.key(), order.field(), this.tombstoneTtl);
-				this.pending.replayed(order);
+				this.pending.replayed(order, entry.getValue());
 				replayed++;
 			}
 		}

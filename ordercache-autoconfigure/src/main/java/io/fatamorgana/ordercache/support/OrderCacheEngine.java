@@ -76,6 +76,8 @@ public final class OrderCacheEngine {
 
 	private final OrderWrites writes;
 
+	private final @Nullable DurablePendingEvictions durable;
+
 	/**
 	 * Creates the engine.
 	 * @param store where hashes are stored
@@ -91,6 +93,25 @@ public final class OrderCacheEngine {
 	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields, OrderKeys keys,
 			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
 			CircuitBreaker circuitBreaker, Settings settings) {
+		this(store, codec, versionFields, keys, identityResolver, counters, failureLog, circuitBreaker, settings, null);
+	}
+
+	/**
+	 * Creates the engine, with pending evictions kept in a durable store as well as in memory.
+	 * @param store where hashes are stored
+	 * @param codec the JSON conversion
+	 * @param versionFields finds each order class's version
+	 * @param keys key naming and validation
+	 * @param identityResolver reads an order's period and order number
+	 * @param counters the statistics to update
+	 * @param failureLog where failures are reported
+	 * @param circuitBreaker the breaker the store goes through
+	 * @param settings TTLs and sizes
+	 * @param durableStore where pending evictions outlive this instance, or {@code null} for memory only
+	 */
+	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields, OrderKeys keys,
+			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
+			CircuitBreaker circuitBreaker, Settings settings, @Nullable DurableStore durableStore) {
 		this.store = store;
 		this.keys = keys;
 		this.identityResolver = identityResolver;
@@ -104,7 +125,10 @@ public final class OrderCacheEngine {
 				settings.maxEntrySize());
 		this.entries = new StoredEntries(store, codec, keys, this.encoder, counters, failureLog,
 				settings.orderNoJsonName());
-		this.writes = new OrderWrites(store, this.calls, this.encoder, keys, this.pending, counters, settings);
+		this.durable = (durableStore != null) ? new DurablePendingEvictions(durableStore.store(), this.pending,
+				circuitBreaker, keys.prefix(), durableStore.pollInterval(), durableStore.writeWait(), failureLog) : null;
+		this.writes = new OrderWrites(store, this.calls, this.encoder, keys, this.pending, this.durable, counters,
+				settings);
 		this.replay = new EvictionReplay(store, keys, this.pending, circuitBreaker, counters, failureLog,
 				settings.tombstoneTtl());
 	}
@@ -619,6 +643,18 @@ public final class OrderCacheEngine {
 	}
 
 	/**
+	 * Says where evictions that could not reach Redis are kept.
+	 * @return {@code memory}, or the durable store, such as {@code jdbc (table ordercache_pending_eviction)}
+	 */
+	public String pendingEvictionsStore() {
+		return (this.durable != null) ? this.durable.describe() : "memory";
+	}
+
+	@Nullable DurablePendingEvictions durable() {
+		return this.durable;
+	}
+
+	/**
 	 * Reads the counters.
 	 * @return a snapshot
 	 */
@@ -691,6 +727,15 @@ public final class OrderCacheEngine {
 	 * @param exact whether every period was counted, {@code false} when the limit stopped the scan
 	 */
 	public record PeriodCount(long count, boolean exact) {
+	}
+
+	/**
+	 * Where pending evictions outlive the instance, and how it is used.
+	 * @param store the store, in the application's database
+	 * @param pollInterval how often each instance reads what the fleet stored, while its circuit is closed
+	 * @param writeWait longest a business call waits for its failed eviction to be stored
+	 */
+	public record DurableStore(PendingEvictionStore store, Duration pollInterval, Duration writeWait) {
 	}
 
 	/**

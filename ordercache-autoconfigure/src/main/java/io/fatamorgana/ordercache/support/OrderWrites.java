@@ -16,6 +16,8 @@ import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.redis.OrderHashStore.FullLoad;
+import io.fatamorgana.ordercache.support.PendingEvictionStore.Eviction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The writing half of the protocol (docs/protocol.md, "Operations"): committed changes, loads and
@@ -39,13 +41,17 @@ final class OrderWrites {
 
 	private final OrderCacheEngine.Settings settings;
 
+	private final @Nullable DurablePendingEvictions durable;
+
 	OrderWrites(OrderHashStore store, StoreCalls calls, OrderEncoder encoder, OrderKeys keys, PendingEvictions pending,
-			OrderCacheCounters counters, OrderCacheEngine.Settings settings) {
+			@Nullable DurablePendingEvictions durable, OrderCacheCounters counters,
+			OrderCacheEngine.Settings settings) {
 		this.store = store;
 		this.calls = calls;
 		this.encoder = encoder;
 		this.keys = keys;
 		this.pending = pending;
+		this.durable = durable;
 		this.counters = counters;
 		this.settings = settings;
 	}
@@ -60,7 +66,7 @@ final class OrderWrites {
 							FullLoad.NONE)));
 		}
 		catch (OrderCacheException ex) {
-			this.pending.order(key, field);
+			remember(List.of(new Eviction(key, field)));
 			throw ex;
 		}
 	}
@@ -68,11 +74,12 @@ final class OrderWrites {
 	BatchResult writeAll(OrderCacheEngine.EncodedBatch batch) {
 		int cached = 0;
 		OrderCacheException failure = null;
+		List<Eviction> failed = new ArrayList<>();
 		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
 			String key = period.getKey();
 			for (Map<String, byte[]> chunk : chunks(period.getValue())) {
 				if (failure != null) {
-					chunk.keySet().forEach((field) -> this.pending.order(key, field));
+					chunk.keySet().forEach((field) -> failed.add(new Eviction(key, field)));
 					continue;
 				}
 				try {
@@ -83,12 +90,13 @@ final class OrderWrites {
 									FullLoad.NONE)));
 				}
 				catch (OrderCacheException ex) {
-					chunk.keySet().forEach((field) -> this.pending.order(key, field));
+					chunk.keySet().forEach((field) -> failed.add(new Eviction(key, field)));
 					failure = ex;
 				}
 			}
 		}
 		if (failure != null) {
+			remember(failed);
 			throw failure;
 		}
 		return new BatchResult(cached, batch.skipped());
@@ -175,7 +183,7 @@ final class OrderWrites {
 			return removed;
 		}
 		catch (OrderCacheException ex) {
-			this.pending.order(key, field);
+			remember(List.of(new Eviction(key, field)));
 			throw ex;
 		}
 	}
@@ -188,8 +196,27 @@ final class OrderWrites {
 			return dropped > 0;
 		}
 		catch (OrderCacheException ex) {
-			this.pending.period(key);
+			remember(List.of(new Eviction(key, null)));
 			throw ex;
+		}
+	}
+
+	/**
+	 * Remembers changes that could not reach Redis: in this JVM for its own reads, and in the
+	 * durable store, if there is one, for every instance and beyond this one's life.
+	 */
+	private void remember(List<Eviction> evictions) {
+		for (Eviction eviction : evictions) {
+			String field = eviction.field();
+			if (field != null) {
+				this.pending.order(eviction.key(), field);
+			}
+			else {
+				this.pending.period(eviction.key());
+			}
+		}
+		if (this.durable != null && !evictions.isEmpty()) {
+			this.durable.record(evictions);
 		}
 	}
 

@@ -1,8 +1,10 @@
 package io.fatamorgana.ordercache.support;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,14 +13,20 @@ import org.jspecify.annotations.Nullable;
  * older than the database, and periods to drop whole. Bounded: past the capacity, an order's whole
  * period is dropped instead, and past that, every period of the prefix. Until an entry is replayed,
  * reads of it are misses, so a Redis that comes back is never read before it has been corrected.
+ * <p>
+ * Each entry carries a stamp, renewed whenever a failure is recorded again under it: a replay
+ * removes an entry only if its stamp is still the one it read before sending the eviction, so a
+ * failure recorded while that eviction was on its way is replayed again rather than forgotten.
  */
 final class PendingEvictions {
 
 	private final int capacity;
 
-	private final Set<Order> orders = ConcurrentHashMap.newKeySet();
+	private final ConcurrentMap<Order, Long> orders = new ConcurrentHashMap<>();
 
-	private final Set<String> periods = ConcurrentHashMap.newKeySet();
+	private final ConcurrentMap<String, Long> periods = new ConcurrentHashMap<>();
+
+	private final AtomicLong stamps = new AtomicLong();
 
 	private final AtomicInteger size = new AtomicInteger();
 
@@ -38,12 +46,13 @@ final class PendingEvictions {
 			restartEverything();
 			return;
 		}
-		if (this.periods.contains(key) || this.orders.contains(order)) {
+		if (renew(this.periods, key) || renew(this.orders, order)) {
 			return;
 		}
 		if (reserve()) {
-			if (!this.orders.add(order)) {
+			if (this.orders.putIfAbsent(order, this.stamps.incrementAndGet()) != null) {
 				this.size.decrementAndGet();
+				renew(this.orders, order);
 			}
 			return;
 		}
@@ -52,8 +61,8 @@ final class PendingEvictions {
 
 	/** Turns the remembered orders of a period into one drop of the period, to make room. */
 	private void collapse(String key) {
-		for (Order order : this.orders) {
-			if (order.key().equals(key) && this.orders.remove(order)) {
+		for (Order order : this.orders.keySet()) {
+			if (order.key().equals(key) && this.orders.remove(order) != null) {
 				this.size.decrementAndGet();
 			}
 		}
@@ -65,26 +74,47 @@ final class PendingEvictions {
 			restartEverything();
 			return;
 		}
-		if (this.periods.contains(key)) {
+		if (renew(this.periods, key)) {
 			return;
 		}
 		if (reserve()) {
-			if (!this.periods.add(key)) {
+			if (this.periods.putIfAbsent(key, this.stamps.incrementAndGet()) != null) {
 				this.size.decrementAndGet();
+				renew(this.periods, key);
 			}
 			return;
 		}
 		this.everything = true;
 	}
 
+	/** Gives an entry that already exists a new stamp, so that a replay under way keeps it. */
+	private <K> boolean renew(ConcurrentMap<K, Long> entries, K key) {
+		return entries.computeIfPresent(key, (k, stamp) -> this.stamps.incrementAndGet()) != null;
+	}
+
+	/** Every period of the key prefix is to be dropped, as when even a period finds no room. */
+	void all() {
+		restartEverything();
+		this.everything = true;
+	}
+
 	boolean covers(String key, String field) {
-		return this.everything || this.periods.contains(key)
-				|| (!this.orders.isEmpty() && this.orders.contains(new Order(key, field)));
+		return this.everything || this.periods.containsKey(key)
+				|| (!this.orders.isEmpty() && this.orders.containsKey(new Order(key, field)));
+	}
+
+	/**
+	 * Whether the drop of a whole period waits (or of everything).
+	 * @param key the period's key
+	 * @return whether it does
+	 */
+	boolean dropsPeriod(String key) {
+		return this.everything || this.periods.containsKey(key);
 	}
 
 	boolean coversPeriod(String key) {
-		return this.everything || this.periods.contains(key)
-				|| (!this.orders.isEmpty() && this.orders.stream().anyMatch((order) -> order.key().equals(key)));
+		return this.everything || this.periods.containsKey(key)
+				|| (!this.orders.isEmpty() && this.orders.keySet().stream().anyMatch((order) -> order.key().equals(key)));
 	}
 
 	boolean isEmpty() {
@@ -142,12 +172,20 @@ final class PendingEvictions {
 	record Position(@Nullable String cursor, int generation) {
 	}
 
-	Set<String> periods() {
-		return Set.copyOf(this.periods);
+	/**
+	 * The periods to drop, each with its stamp.
+	 * @return a copy
+	 */
+	Map<String, Long> periods() {
+		return Map.copyOf(this.periods);
 	}
 
-	Set<Order> orders() {
-		return Set.copyOf(this.orders);
+	/**
+	 * The orders to evict, each with its stamp.
+	 * @return a copy
+	 */
+	Map<Order, Long> orders() {
+		return Map.copyOf(this.orders);
 	}
 
 	private void replayedEverything() {
@@ -158,14 +196,24 @@ final class PendingEvictions {
 		this.size.set(0);
 	}
 
-	void replayed(String period) {
-		if (this.periods.remove(period)) {
+	/**
+	 * Forgets a period whose drop reached Redis, unless a failure was recorded under it since.
+	 * @param period the period's key
+	 * @param stamp the stamp read before the drop was sent
+	 */
+	void replayed(String period, long stamp) {
+		if (this.periods.remove(period, stamp)) {
 			this.size.decrementAndGet();
 		}
 	}
 
-	void replayed(Order order) {
-		if (this.orders.remove(order)) {
+	/**
+	 * Forgets an order whose eviction reached Redis, unless a failure was recorded under it since.
+	 * @param order the order
+	 * @param stamp the stamp read before the eviction was sent
+	 */
+	void replayed(Order order, long stamp) {
+		if (this.orders.remove(order, stamp)) {
 			this.size.decrementAndGet();
 		}
 	}

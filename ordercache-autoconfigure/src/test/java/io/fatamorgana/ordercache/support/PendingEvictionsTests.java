@@ -67,13 +67,13 @@ class PendingEvictionsTests {
 		two.order("k1", "A");
 		two.order("k1", "B");
 		two.order("k1", "C");
-		assertThat(two.periods()).containsExactly("k1");
+		assertThat(two.periods()).containsOnlyKeys("k1");
 		assertThat(two.orders()).isEmpty();
 		assertThat(two.size()).isEqualTo(1);
 		assertThat(two.covers("k1", "Z")).isTrue();
 		two.order("k2", "D");
 		two.order("k2", "E");
-		assertThat(two.periods()).containsExactlyInAnyOrder("k1", "k2");
+		assertThat(two.periods()).containsOnlyKeys("k1", "k2");
 		assertThat(two.everything()).isFalse();
 		two.order("k3", "F");
 		assertThat(two.everything()).as("no room left even for a period").isTrue();
@@ -83,10 +83,28 @@ class PendingEvictionsTests {
 	void replayedEntriesFreeTheirPlace() {
 		this.pending.order("k1", "A");
 		this.pending.period("k2");
-		this.pending.replayed(new PendingEvictions.Order("k1", "A"));
-		this.pending.replayed("k2");
+		PendingEvictions.Order order = new PendingEvictions.Order("k1", "A");
+		this.pending.replayed(order, this.pending.orders().get(order));
+		this.pending.replayed("k2", this.pending.periods().get("k2"));
 		assertThat(this.pending.isEmpty()).isTrue();
 		assertThat(this.pending.size()).isZero();
+	}
+
+	@Test
+	void aFailureRecordedAgainWhileItsEvictionIsOnItsWayIsKept() {
+		this.pending.order("k1", "A");
+		this.pending.period("k2");
+		PendingEvictions.Order order = new PendingEvictions.Order("k1", "A");
+		long orderStamp = this.pending.orders().get(order);
+		long periodStamp = this.pending.periods().get("k2");
+		// The replay read the stamps and sent the evictions; the same evictions fail again meanwhile.
+		this.pending.order("k1", "A");
+		this.pending.order("k2", "B");
+		this.pending.replayed(order, orderStamp);
+		this.pending.replayed("k2", periodStamp);
+		assertThat(this.pending.covers("k1", "A")).isTrue();
+		assertThat(this.pending.dropsPeriod("k2")).isTrue();
+		assertThat(this.pending.size()).isEqualTo(2);
 	}
 
 }

@@ -18,6 +18,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -57,7 +59,7 @@ class ShutdownReplayIntegrationTests {
 
 	@Test
 	void evictionsThatCannotBeReplayedOnShutdownAreNamedInAWarning(CapturedOutput output) {
-		ConfigurableApplicationContext context = start("shutdown_lost_");
+		ConfigurableApplicationContext context = start("shutdown_lost_", "memory");
 		OrderCacheService service = context.getBean(OrderCacheService.class);
 		service.cacheOrder(TestOrder.of("P1", "A"));
 		REDIS.freeze();
@@ -68,14 +70,43 @@ class ShutdownReplayIntegrationTests {
 		finally {
 			REDIS.thaw();
 		}
-		assertThat(output).contains("Order cache shutting down with 1 evictions that could not reach Redis");
+		assertThat(output).contains("Order cache shutting down with 1 evictions that could not reach Redis; until each"
+				+ " order is written, evicted or expires");
+	}
+
+	@Test
+	void withTheJdbcStoreWhatCannotBeReplayedOnShutdownStaysInTheTable(CapturedOutput output) {
+		ConfigurableApplicationContext context = start("shutdown_kept_", "jdbc");
+		OrderCacheService service = context.getBean(OrderCacheService.class);
+		JdbcTemplate jdbc = new JdbcTemplate(new SimpleDriverDataSource(new org.h2.Driver(),
+				"jdbc:h2:mem:shutdown_kept_;DB_CLOSE_DELAY=-1", "sa", ""));
+		service.cacheOrder(TestOrder.of("P1", "A"));
+		REDIS.freeze();
+		try {
+			assertThatExceptionOfType(OrderCacheException.class).isThrownBy(() -> service.deleteOrder("P1", "A"));
+			context.close();
+			assertThat(jdbc.queryForList("SELECT period_key FROM ordercache_pending_eviction", String.class))
+				.containsExactly("shutdown_kept_P1");
+		}
+		finally {
+			REDIS.thaw();
+		}
+		assertThat(output).contains("Order cache shutting down with 1 evictions that could not reach Redis yet; they"
+				+ " are kept in jdbc (table ordercache_pending_eviction) and the first instance to reach Redis replays"
+				+ " them: nothing is lost");
 	}
 
 	private static ConfigurableApplicationContext start(String prefix) {
+		return start(prefix, "auto");
+	}
+
+	private static ConfigurableApplicationContext start(String prefix, String store) {
+		// The embedded database of a jdbc store outlives the context, so that its table can be read after.
 		return new SpringApplicationBuilder(IntegrationTestApplication.class).web(WebApplicationType.NONE)
 			.properties(Map.of("spring.data.redis.url", REDIS.url(), "ordercache.key-prefix", prefix,
 					"ordercache.resilience.maintenance-interval", "1h", "ordercache.resilience.command-timeout",
-					"100ms", "spring.data.redis.timeout", "500ms"))
+					"100ms", "spring.data.redis.timeout", "500ms", "ordercache.pending-evictions.store", store,
+					"spring.datasource.url", "jdbc:h2:mem:" + prefix + ";DB_CLOSE_DELAY=-1"))
 			.run();
 	}
 

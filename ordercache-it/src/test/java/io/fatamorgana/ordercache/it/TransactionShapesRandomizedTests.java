@@ -143,6 +143,8 @@ class TransactionShapesRandomizedTests {
 		properties.put("spring.jmx.enabled", "false");
 		properties.put("spring.data.redis.url", TestRedis.url());
 		properties.put("ordercache.key-prefix", prefix);
+		// Pending evictions in the run's database, as a fleet keeps them; its schema has no table yet.
+		properties.put("ordercache.pending-evictions.jdbc.initialize-schema", "always");
 		properties.put("ordercache.batch-chunk-size", 8);
 		// Redis is healthy here: no fail-open timeouts on a busy 2-core machine, this suite is about transactions.
 		properties.put("ordercache.resilience.command-timeout", "2s");

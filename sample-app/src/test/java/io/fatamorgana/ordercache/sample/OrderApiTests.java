@@ -132,6 +132,16 @@ abstract class OrderApiTests {
 	}
 
 	@Test
+	void pendingEvictionsAreKeptInTheTableFlywayCreated() {
+		JsonNode health = this.http.get("/actuator/health").json();
+		assertThat(health.get("components").get("orderCache").get("details").get("pendingEvictionsStore").asString())
+			.isEqualTo("jdbc (table ordercache_pending_eviction)");
+		// initialize-schema is never in the sample: only the migration V3 can have created it.
+		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM ordercache_pending_eviction").query(Long.class).single())
+			.isZero();
+	}
+
+	@Test
 	void orderNumbersAreUniqueUnderConcurrentCreates() throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(4);
 		try {
