@@ -12,14 +12,10 @@ final class MissingPendingEvictionTableException extends IllegalStateException {
 
 	private final String script;
 
-	private final boolean chosenAutomatically;
-
-	MissingPendingEvictionTableException(String tableName, String script, boolean chosenAutomatically,
-			Throwable cause) {
+	MissingPendingEvictionTableException(String tableName, String script, Throwable cause) {
 		super("The order cache's pending evictions table '" + tableName + "' does not exist", cause);
 		this.tableName = tableName;
 		this.script = script;
-		this.chosenAutomatically = chosenAutomatically;
 	}
 
 	String getTableName() {
@@ -29,11 +25,6 @@ final class MissingPendingEvictionTableException extends IllegalStateException {
 	/** The schema script for the database's platform, a classpath location. */
 	String getScript() {
 		return this.script;
-	}
-
-	/** Whether {@code store=auto} chose the table because the application has a DataSource. */
-	boolean isChosenAutomatically() {
-		return this.chosenAutomatically;
 	}
 
 }

@@ -14,9 +14,7 @@ final class MissingPendingEvictionTableFailureAnalyzer
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, MissingPendingEvictionTableException cause) {
-		String why = cause.isChosenAutomatically()
-				? "ordercache.pending-evictions.store is auto and the application has a DataSource"
-				: "ordercache.pending-evictions.store is jdbc";
+		String why = "ordercache.pending-evictions.store is jdbc";
 		String description = "The order cache keeps evictions that could not reach Redis in the table '"
 				+ cause.getTableName() + "' of the application's database (" + why
 				+ "), so that they outlive the instance, but the table does not exist or lacks a column: "

@@ -11,6 +11,7 @@ import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.support.PendingEvictionStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,10 +32,11 @@ import org.springframework.jdbc.BadSqlGrammarException;
 
 /**
  * Pending evictions kept in a table of the application's database as well as in memory, when
- * {@code ordercache.pending-evictions.store} is {@code jdbc}, or {@code auto} (the default) and the
- * application has one {@link DataSource}. The table is created at startup as
- * {@code initialize-schema} says (Boot's database initialization, after which Flyway and Liquibase
- * run too), then checked with one query: a missing table stops the startup with an explanation.
+ * {@code ordercache.pending-evictions.store} is {@code jdbc}, or {@code auto} (the default), the
+ * application has one {@link DataSource} and the table exists. The table is created at startup as
+ * {@code initialize-schema} says (Boot's database initialization: embedded databases by default),
+ * then checked with one query: missing, it stops the startup with an explanation when {@code jdbc}
+ * was asked for, and leaves pending evictions in memory with an INFO line when {@code auto} chose.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ DataSourceScriptDatabaseInitializer.class, DependsOnDatabaseInitialization.class })
@@ -60,28 +62,39 @@ class OrderCachePendingEvictionsConfiguration {
 	@ConditionalOnMissingBean(PendingEvictionStore.class)
 	@DependsOnDatabaseInitialization
 	JdbcPendingEvictionStore orderCachePendingEvictionStore(DataSource dataSource,
-			PendingEvictionsJdbcProperties properties, OrderCacheProperties cacheProperties) {
-		JdbcPendingEvictionStore store = new JdbcPendingEvictionStore(dataSource, properties.getTableName(),
-				QUERY_TIMEOUT);
-		try {
-			store.checkTable();
-		}
-		catch (BadSqlGrammarException ex) {
-			throw new MissingPendingEvictionTableException(properties.getTableName(), script(dataSource, properties),
-					cacheProperties.getPendingEvictions().getStore() == OrderCacheProperties.PendingEvictions.Store.AUTO,
-					ex);
-		}
-		catch (DataAccessException ex) {
-			// Not a missing table: the database may come later; writes fall back to memory meanwhile.
-			logger.warn("Order cache could not check its pending evictions table " + properties.getTableName()
-					+ " at startup: " + FailureLog.describe(ex));
-		}
-		return store;
+			PendingEvictionsJdbcProperties properties) {
+		return new JdbcPendingEvictionStore(dataSource, properties.getTableName(), QUERY_TIMEOUT);
 	}
 
+	/**
+	 * The table, once checked with one query. Missing, it stops the startup when the application
+	 * asked for it ({@code store=jdbc}); chosen automatically, the cache keeps its pending evictions
+	 * in memory and says at INFO how to keep them in the database.
+	 */
 	@Bean
-	OrderCacheEngine.DurableStore orderCacheDurablePendingEvictions(PendingEvictionStore store,
-			PendingEvictionsJdbcProperties properties) {
+	OrderCacheEngine.@Nullable DurableStore orderCacheDurablePendingEvictions(PendingEvictionStore store,
+			DataSource dataSource, PendingEvictionsJdbcProperties properties, OrderCacheProperties cacheProperties) {
+		if (store instanceof JdbcPendingEvictionStore jdbc) {
+			try {
+				jdbc.checkTable();
+			}
+			catch (BadSqlGrammarException ex) {
+				String script = script(dataSource, properties);
+				if (cacheProperties.getPendingEvictions().getStore() == OrderCacheProperties.PendingEvictions.Store.JDBC) {
+					throw new MissingPendingEvictionTableException(properties.getTableName(), script, ex);
+				}
+				logger.info("Order cache keeps evictions that could not reach Redis in memory only: the table "
+						+ properties.getTableName() + " is not in the application's database. Create it with "
+						+ script + " (as a Flyway or Liquibase migration) so that they outlive this instance;"
+						+ " ordercache.pending-evictions.store=memory says memory is meant");
+				return null;
+			}
+			catch (DataAccessException ex) {
+				// Not a missing table: the database may come later; writes fall back to memory meanwhile.
+				logger.warn("Order cache could not check its pending evictions table " + properties.getTableName()
+						+ " at startup: " + FailureLog.describe(ex));
+			}
+		}
 		return new OrderCacheEngine.DurableStore(store, properties.getPollInterval(), properties.getWriteWait());
 	}
 

@@ -7,12 +7,16 @@ import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.support.PendingEvictionStore;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
@@ -23,6 +27,7 @@ import static org.mockito.Mockito.mock;
  * Which pending evictions store the auto-configuration chooses, and what a missing table says at
  * startup.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PendingEvictionsStoreAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner().withConfiguration(
@@ -72,8 +77,22 @@ class PendingEvictionsStoreAutoConfigurationTests {
 	}
 
 	@Test
-	void aMissingTableFailsTheStartupNamingTheTableTheScriptAndTheAlternatives() {
+	void aMissingTableChosenAutomaticallyLeavesThemInMemoryAndSaysHowToKeepThemInTheDatabase(CapturedOutput output) {
 		this.withDataSource.withPropertyValues("ordercache.pending-evictions.jdbc.initialize-schema=never")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(OrderCacheEngine.class).pendingEvictionsStore()).isEqualTo("memory");
+				assertThat(output).contains("Order cache keeps evictions that could not reach Redis in memory only:"
+						+ " the table ordercache_pending_eviction is not in the application's database. Create it with"
+						+ " classpath:io/fatamorgana/ordercache/jdbc/schema-h2.sql");
+			});
+	}
+
+	@Test
+	void aMissingTableAskedForFailsTheStartupNamingTheTableTheScriptAndTheAlternatives() {
+		this.withDataSource
+			.withPropertyValues("ordercache.pending-evictions.jdbc.initialize-schema=never",
+					"ordercache.pending-evictions.store=jdbc")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				MissingPendingEvictionTableException missing = find(context.getStartupFailure());
@@ -81,7 +100,7 @@ class PendingEvictionsStoreAutoConfigurationTests {
 					.analyze(context.getStartupFailure());
 				assertThat(missing).isNotNull();
 				assertThat(analysis.getDescription()).contains("'ordercache_pending_eviction'")
-					.contains("ordercache.pending-evictions.store is auto and the application has a DataSource");
+					.contains("ordercache.pending-evictions.store is jdbc");
 				assertThat(analysis.getAction())
 					.contains("classpath:io/fatamorgana/ordercache/jdbc/schema-h2.sql")
 					.contains("Flyway or Liquibase migration")
