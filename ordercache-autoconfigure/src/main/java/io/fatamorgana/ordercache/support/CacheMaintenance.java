@@ -147,12 +147,12 @@ public final class CacheMaintenance implements SmartLifecycle {
 		}
 		long left = this.engine.statistics().pendingEvictions();
 		if (durable != null && !durable.owesRows()) {
-			logger.warn("Order cache shutting down with " + left + " evictions that could not reach Redis yet; they"
+			logger.warn("Order cache stopping with " + left + " evictions that could not reach Redis yet; they"
 					+ " are kept in " + durable.describe() + " and the first instance to reach Redis replays them:"
 					+ " nothing is lost");
 		}
 		else {
-			logger.warn("Order cache shutting down with " + left + " evictions that could not reach Redis"
+			logger.warn("Order cache stopping with " + left + " evictions that could not reach Redis"
 					+ ((durable != null) ? " nor all be written to " + durable.describe() : "")
 					+ "; until each order is written, evicted or expires (at most ordercache.ttl), other instances"
 					+ " may serve its older copy");

@@ -54,7 +54,7 @@ class ShutdownReplayIntegrationTests {
 		assertThat(service.statistics().pendingEvictions()).isEqualTo(1);
 		context.close();
 		assertThat(hexists("shutdown_replayed_P1", "A")).as("replayed before the instance went").isFalse();
-		assertThat(output).doesNotContain("shutting down with");
+		assertThat(output).doesNotContain("stopping with");
 	}
 
 	@Test
@@ -70,7 +70,7 @@ class ShutdownReplayIntegrationTests {
 		finally {
 			REDIS.thaw();
 		}
-		assertThat(output).contains("Order cache shutting down with 1 evictions that could not reach Redis; until each"
+		assertThat(output).contains("Order cache stopping with 1 evictions that could not reach Redis; until each"
 				+ " order is written, evicted or expires");
 	}
 
@@ -91,7 +91,7 @@ class ShutdownReplayIntegrationTests {
 		finally {
 			REDIS.thaw();
 		}
-		assertThat(output).contains("Order cache shutting down with 1 evictions that could not reach Redis yet; they"
+		assertThat(output).contains("Order cache stopping with 1 evictions that could not reach Redis yet; they"
 				+ " are kept in jdbc (table ordercache_pending_eviction) and the first instance to reach Redis replays"
 				+ " them: nothing is lost");
 	}
