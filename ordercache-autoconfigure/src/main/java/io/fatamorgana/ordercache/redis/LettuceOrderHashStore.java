@@ -291,6 +291,50 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 				result.get(3) == 1L);
 	}
 
+	/**
+	 * Pipelines the evictions on the shared connection and waits for all of them within one bulk
+	 * timeout: a replay of thousands costs a few round trips, not one each, and a Redis made slow by
+	 * the replay and the traffic together does not count as a failure per order.
+	 */
+	@Override
+	public void evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
+		if (orders.isEmpty()) {
+			return;
+		}
+		// The first one loads the script where Redis does not know it yet (EVAL after NOSCRIPT).
+		evict(orders.get(0).getKey(), orders.get(0).getValue(), tombstoneTtl);
+		if (orders.size() == 1) {
+			return;
+		}
+		try {
+			pipelineEvictions(orders.subList(1, orders.size()), millis(tombstoneTtl));
+		}
+		catch (RedisSystemException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw ex;
+			}
+			// A Cluster node that does not know the script yet: one by one, each loading it where needed.
+			for (Map.Entry<String, String> order : orders) {
+				evict(order.getKey(), order.getValue(), tombstoneTtl);
+			}
+		}
+	}
+
+	private void pipelineEvictions(List<Map.Entry<String, String>> orders, byte[] ttl) {
+		guarded("evict-all", this.bulkTimeoutNanos, (redis) -> {
+			long deadline = System.nanoTime() + this.bulkTimeoutNanos;
+			List<RedisFuture<Long>> replies = new ArrayList<>(orders.size());
+			for (Map.Entry<String, String> order : orders) {
+				byte[][] keys = { bytes(order.getKey()) };
+				replies.add(redis.evalsha(EVICT.sha1(), ScriptOutputType.INTEGER, keys, bytes(order.getValue()), ttl));
+			}
+			for (RedisFuture<Long> reply : replies) {
+				LettuceFutures.awaitOrCancel(reply, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			return null;
+		});
+	}
+
 	@Override
 	public boolean evict(String key, String field, Duration tombstoneTtl) {
 		Long removed = script("evict", EVICT, ScriptOutputType.INTEGER, false, key, bytes(field),

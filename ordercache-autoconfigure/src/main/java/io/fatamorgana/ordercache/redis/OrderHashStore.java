@@ -117,6 +117,21 @@ public interface OrderHashStore {
 	long drop(String key, Duration tombstoneTtl, boolean hashesOnly);
 
 	/**
+	 * Evicts many orders, as {@link #evict} does each, for the background replay of evictions that
+	 * failed. The default sends them one by one; an implementation may pipeline them (each still a
+	 * single-key script) and wait for all within one bulk timeout.
+	 * @param orders the orders: period key and order number of each
+	 * @param tombstoneTtl how long each order's tombstone lives
+	 * @throws org.springframework.dao.DataAccessException if any of them may not have reached Redis
+	 * (the caller replays them all again: an eviction applied twice is harmless)
+	 */
+	default void evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
+		for (Map.Entry<String, String> order : orders) {
+			evict(order.getKey(), order.getValue(), tombstoneTtl);
+		}
+	}
+
+	/**
 	 * Removes an order only if it still holds the given value, so that repairing an unreadable entry
 	 * cannot remove a good one written in the meantime.
 	 * @param key the period's key
