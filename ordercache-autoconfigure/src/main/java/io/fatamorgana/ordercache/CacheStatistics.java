@@ -12,7 +12,8 @@ package io.fatamorgana.ordercache;
  * @param skipped orders a batch did not cache because they were invalid
  * @param failures cache operations that failed (Redis errors or timeouts, calls skipped while the
  * circuit is open, unreadable entries, invalid keys on annotated methods)
- * @param pendingEvictions evictions that failed and wait for Redis to come back
+ * @param pendingEvictions evictions that failed and this instance waits to replay (with the durable
+ * store, those it read from the table, plus one while the table holds rows it has not read yet)
  * @param circuitOpen whether cache calls are currently skipped because Redis did not answer
  */
 public record CacheStatistics(long hits, long misses, long writes, long refused, long evictions, long skipped,

@@ -133,6 +133,15 @@ final class DurablePendingEvictions {
 		return this.everythingOwed.get();
 	}
 
+	/**
+	 * Whether the table held more rows of the prefix than the last page read: what this instance
+	 * waits to replay is then not all that is pending.
+	 * @return whether rows are left to read
+	 */
+	boolean holdsUnreadRows() {
+		return this.morePages;
+	}
+
 	void start() {
 		synchronized (this.lifecycle) {
 			if (this.worker != null) {

@@ -639,7 +639,12 @@ public final class OrderCacheEngine {
 	 * @return {@code true} if some do
 	 */
 	public boolean hasPendingEvictions() {
-		return !this.pending.isEmpty();
+		return !this.pending.isEmpty() || unreadRows() > 0;
+	}
+
+	/** One while the durable store holds rows this instance has not read yet (it cannot tell how many). */
+	private int unreadRows() {
+		return (this.durable != null && this.durable.holdsUnreadRows()) ? 1 : 0;
 	}
 
 	/**
@@ -659,7 +664,7 @@ public final class OrderCacheEngine {
 	 * @return a snapshot
 	 */
 	public CacheStatistics statistics() {
-		return this.counters.snapshot(this.pending.size(), !this.circuitBreaker.allowsCalls());
+		return this.counters.snapshot(this.pending.size() + unreadRows(), !this.circuitBreaker.allowsCalls());
 	}
 
 	/**
