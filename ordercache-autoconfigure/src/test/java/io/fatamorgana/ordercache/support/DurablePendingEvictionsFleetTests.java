@@ -141,7 +141,14 @@ class DurablePendingEvictionsFleetTests {
 
 			REDIS.restart();
 			long back = System.nanoTime();
-			assertThat(redisVersion("P1", "O1")).as("Redis came back with the old copy").isEqualTo(0);
+			Long cameBack = redisVersion("P1", "O1");
+			if (this.store.equals("memory")) {
+				assertThat(cameBack).as("Redis came back with the old copy").isEqualTo(0);
+			}
+			else {
+				// B may have replayed A's eviction already (it reconnects and polls within a second).
+				assertThat(cameBack).as("Redis came back with the old copy, or B evicted it already").isIn(0L, null);
+			}
 			if (this.store.equals("memory")) {
 				// Nobody remembers A's evictions: B reads the old copy from Redis until its TTL.
 				await().atMost(Duration.ofSeconds(30))
