@@ -158,6 +158,17 @@ public interface OrderHashStore {
 	void ping();
 
 	/**
+	 * Checks that one Redis node answers, bypassing its circuit breaker: the probe of that node's
+	 * circuit ({@link CircuitBreakers}).
+	 * @param node the node's id as {@link CircuitBreakers} names it; {@link CircuitBreakers#WHOLE_CONNECTION}
+	 * for the connection as a whole, which is all a store without nodes has
+	 * @throws org.springframework.dao.DataAccessException if it does not answer
+	 */
+	default void ping(String node) {
+		ping();
+	}
+
+	/**
 	 * One order as read, with the period's load token.
 	 * @param json the stored JSON, or {@code null} on a miss
 	 * @param loadToken the period's epoch and change sequence, {@code epoch.sequence}

@@ -3,7 +3,8 @@ package io.fatamorgana.ordercache.support;
 import java.time.Duration;
 
 import io.fatamorgana.ordercache.key.OrderKeys;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CacheUnavailableException;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -13,8 +14,9 @@ import org.springframework.dao.DataAccessException;
 /**
  * Replays the evictions that could not reach Redis ({@link PendingEvictions}), oldest kind first:
  * everything, periods, then orders. "Everything" goes one SCAN page of hashes per round, so each
- * round does bounded work and reads stay misses until the last page. Stops at the first failure;
- * what is left waits for the next round.
+ * round does bounded work and reads stay misses until the last page. An eviction whose Redis node's
+ * circuit is open is skipped (the others' go on); the replay stops at the first failure, and what is
+ * left waits for the next round.
  */
 final class EvictionReplay {
 
@@ -26,7 +28,7 @@ final class EvictionReplay {
 
 	private final PendingEvictions pending;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final OrderCacheCounters counters;
 
@@ -34,19 +36,19 @@ final class EvictionReplay {
 
 	private final Duration tombstoneTtl;
 
-	EvictionReplay(OrderHashStore store, OrderKeys keys, PendingEvictions pending, CircuitBreaker circuitBreaker,
+	EvictionReplay(OrderHashStore store, OrderKeys keys, PendingEvictions pending, CircuitBreakers circuitBreakers,
 			OrderCacheCounters counters, FailureLog failureLog, Duration tombstoneTtl) {
 		this.store = store;
 		this.keys = keys;
 		this.pending = pending;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.counters = counters;
 		this.failureLog = failureLog;
 		this.tombstoneTtl = tombstoneTtl;
 	}
 
 	int replay() {
-		if (this.pending.isEmpty() || !this.circuitBreaker.allowsCalls()) {
+		if (this.pending.isEmpty() || this.circuitBreakers.allOpen()) {
 			return 0;
 		}
 		int replayed = 0;
@@ -64,15 +66,29 @@ final class EvictionReplay {
 				}
 			}
 			for (String key : this.pending.periods()) {
-				this.store.drop(key, this.tombstoneTtl, false);
+				try {
+					this.store.drop(key, this.tombstoneTtl, false);
+				}
+				catch (CacheUnavailableException ex) {
+					// Its node's circuit is open: it waits for the node's probe, the other nodes' go on.
+					continue;
+				}
 				this.pending.replayed(key);
 				replayed++;
 			}
 			for (PendingEvictions.Order order : this.pending.orders()) {
-				this.store.evict(order.key(), order.field(), this.tombstoneTtl);
+				try {
+					this.store.evict(order.key(), order.field(), this.tombstoneTtl);
+				}
+				catch (CacheUnavailableException ex) {
+					continue;
+				}
 				this.pending.replayed(order);
 				replayed++;
 			}
+		}
+		catch (CacheUnavailableException ex) {
+			// A node on the way of "everything" is skipped: the replay waits for its probe.
 		}
 		catch (DataAccessException ex) {
 			this.counters.failed(StoreCalls.failure(ex));
