@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.util.Assert;
 
 /**
@@ -25,6 +28,8 @@ import org.springframework.util.Assert;
  * took over, or it left the cluster) is forgotten when its probe finds so.
  */
 public final class CircuitBreakers {
+
+	private static final Log logger = LogFactory.getLog("io.fatamorgana.ordercache");
 
 	/**
 	 * The circuit of the connection as a whole: the only one outside a Cluster, and on a Cluster the
@@ -126,7 +131,11 @@ public final class CircuitBreakers {
 	 * @param node the node's id
 	 */
 	void forget(String node) {
-		this.circuits.remove(node);
+		Circuit forgotten = this.circuits.remove(node);
+		if (forgotten != null && !forgotten.breaker().allowsCalls()) {
+			logger.info("Order cache circuit of Redis node " + forgotten.address() + " dropped: the node serves no"
+					+ " slots any more, and calls for its former slots go to their new primary");
+		}
 	}
 
 	/**

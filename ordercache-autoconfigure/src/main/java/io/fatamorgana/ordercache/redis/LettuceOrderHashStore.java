@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.lettuce.core.KeyScanArgs;
@@ -120,6 +121,8 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
 
 	private final Map<String, Boolean> suspects = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean refreshingTopology = new AtomicBoolean();
 
 	/**
 	 * Creates a store.
@@ -452,6 +455,9 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	 * PINGs one Cluster node on its own connection, or the connection as a whole for
 	 * {@link CircuitBreakers#WHOLE_CONNECTION}. A node that serves no slots any more (its replica took
 	 * over, or it left the cluster) answers for no key: its circuit is forgotten and nothing is sent.
+	 * A node that does not answer may have been replaced, so Lettuce is asked to refresh its view of
+	 * the topology: its own triggers (reconnects, redirections) never fire for a primary that is frozen
+	 * rather than dead, and without a refresh the calls for its slots would keep going to it.
 	 */
 	@Override
 	public void ping(String node) {
@@ -465,11 +471,25 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 			this.circuitBreakers.forget(node);
 			return;
 		}
-		execute((redis) -> {
-			long deadline = System.nanoTime() + this.commandTimeoutNanos;
-			return LettuceFutures.awaitOrCancel(node(redis, node, deadline).ping(), deadline - System.nanoTime(),
-					TimeUnit.NANOSECONDS);
-		});
+		try {
+			execute((redis) -> {
+				long deadline = System.nanoTime() + this.commandTimeoutNanos;
+				return LettuceFutures.awaitOrCancel(node(redis, node, deadline).ping(), deadline - System.nanoTime(),
+						TimeUnit.NANOSECONDS);
+			});
+		}
+		catch (DataAccessException ex) {
+			refreshTopology();
+			throw ex;
+		}
+	}
+
+	/** Starts a refresh of Lettuce's view of the Cluster topology, unless one is running. */
+	private void refreshTopology() {
+		if (this.connectionFactory.getNativeClient() instanceof RedisClusterClient cluster
+				&& this.refreshingTopology.compareAndSet(false, true)) {
+			cluster.refreshPartitionsAsync().whenComplete((done, failure) -> this.refreshingTopology.set(false));
+		}
 	}
 
 	/**

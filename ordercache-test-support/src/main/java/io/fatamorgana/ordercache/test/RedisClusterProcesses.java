@@ -177,10 +177,19 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	 * go on serving their slots while some are not served ({@code cluster-require-full-coverage no}).
 	 * A dead or frozen primary then stays the primary of its slots until it answers again.
 	 */
-	public void disableFailover() {
+	public void preventFailover() {
+		configureFailover(false);
+	}
+
+	/** Undoes {@link #preventFailover()}: Redis's defaults, a replica takes over a failed primary. */
+	public void allowFailover() {
+		configureFailover(true);
+	}
+
+	private void configureFailover(boolean allowed) {
 		for (Node node : this.nodes) {
-			node.commands.configSet("cluster-replica-no-failover", "yes");
-			node.commands.configSet("cluster-require-full-coverage", "no");
+			node.commands.configSet("cluster-replica-no-failover", allowed ? "no" : "yes");
+			node.commands.configSet("cluster-require-full-coverage", allowed ? "yes" : "no");
 		}
 	}
 
@@ -262,7 +271,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
 				nodes(), this.directory);
 	}
 
-	private void awaitHealthy() {
+	/**
+	 * Waits until every node reports {@code cluster_state:ok}, all agree on the topology, no node is
+	 * flagged failing and every replica is in sync, as after {@link #start()}.
+	 */
+	public void awaitHealthy() {
 		ProcessSupport.await("cluster_state:ok on every node, agreement on the topology and replicas in sync",
 				TIMEOUT, () -> {
 			Set<String> views = new HashSet<>();
