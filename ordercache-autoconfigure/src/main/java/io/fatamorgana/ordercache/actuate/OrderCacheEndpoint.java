@@ -7,6 +7,7 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 import io.fatamorgana.ordercache.warmup.WarmUpProgress;
@@ -43,16 +44,21 @@ public class OrderCacheEndpoint {
 
 	private final OrderCacheEngine engine;
 
+	private final CircuitBreakers circuitBreakers;
+
 	/**
 	 * Creates the endpoint.
 	 * @param service the cache service it reports on
 	 * @param engine counts the cached periods
 	 * @param warmUp the warm-up whose progress it reports, or {@code null} when there is none
+	 * @param circuitBreakers the breakers whose open Cluster nodes it reports
 	 */
-	public OrderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine, @Nullable OrderCacheWarmUp warmUp) {
+	public OrderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine, @Nullable OrderCacheWarmUp warmUp,
+			CircuitBreakers circuitBreakers) {
 		this.service = service;
 		this.engine = engine;
 		this.warmUp = warmUp;
+		this.circuitBreakers = circuitBreakers;
 	}
 
 	/**
@@ -71,7 +77,8 @@ public class OrderCacheEndpoint {
 		PeriodPage page = validated(() -> this.service.cachedPeriods(cursor, pageSize));
 		CacheStatistics statistics = this.service.statistics();
 		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.pendingEvictionsStore(),
-				this.engine.countPeriods(COUNT_LIMIT), page, (this.warmUp != null) ? this.warmUp.progress() : List.of());
+				this.engine.countPeriods(COUNT_LIMIT), page, (this.warmUp != null) ? this.warmUp.progress() : List.of(),
+				this.circuitBreakers.openNodeAddresses());
 	}
 
 	/**
@@ -119,9 +126,12 @@ public class OrderCacheEndpoint {
 	 * @param cachedPeriods how many periods have a hash, counted by SCAN up to 10,000
 	 * @param periods one page of cached periods
 	 * @param warmUp the progress of the warm-up of each hot period
+	 * @param openNodes on Redis Cluster, {@code host:port} of the primaries whose circuit is open (the
+	 * calls for their slots are skipped); {@code statistics.circuitOpen} is true while any circuit is
 	 */
 	public record CacheDescriptor(CacheStatistics statistics, double hitRate, String pendingEvictionsStore,
-			OrderCacheEngine.PeriodCount cachedPeriods, PeriodPage periods, List<WarmUpProgress> warmUp) {
+			OrderCacheEngine.PeriodCount cachedPeriods, PeriodPage periods, List<WarmUpProgress> warmUp,
+			List<String> openNodes) {
 	}
 
 	/**

@@ -15,7 +15,7 @@ import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.key.PropertyOrderIdentityResolver;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
 import io.fatamorgana.ordercache.support.CacheMaintenance;
 import io.fatamorgana.ordercache.support.DefaultOrderCacheService;
@@ -86,14 +86,14 @@ public final class OrderCacheAutoConfiguration {
 	}
 
 	@Bean
-	CircuitBreaker orderCacheCircuitBreaker(OrderCacheProperties properties) {
-		return new CircuitBreaker(properties.getResilience().getFailureThreshold(),
+	CircuitBreakers orderCacheCircuitBreakers(OrderCacheProperties properties) {
+		return new CircuitBreakers(properties.getResilience().getFailureThreshold(),
 				properties.getResilience().getOpenDuration());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderHashStore orderHashStore(RedisConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+	OrderHashStore orderHashStore(RedisConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
 			OrderCodec codec, OrderCacheProperties properties) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 			throw new IllegalStateException("ordercache needs Lettuce, Spring Boot's default Redis client, but the"
@@ -101,7 +101,7 @@ public final class OrderCacheAutoConfiguration {
 					+ ": use Lettuce, or set ordercache.enabled=false");
 		}
 		OrderCacheProperties.Resilience resilience = properties.getResilience();
-		return new LettuceOrderHashStore(lettuce, circuitBreaker, resilience.getCommandTimeout(),
+		return new LettuceOrderHashStore(lettuce, circuitBreakers, resilience.getCommandTimeout(),
 				resilience.getBulkTimeout(), resilience.getMaxConcurrentCalls());
 	}
 
@@ -129,7 +129,7 @@ public final class OrderCacheAutoConfiguration {
 	@Bean
 	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields,
 			OrderIdentityResolver identityResolver,
-			OrderCacheCounters counters, FailureLog failureLog, CircuitBreaker circuitBreaker,
+			OrderCacheCounters counters, FailureLog failureLog, CircuitBreakers circuitBreakers,
 			OrderCacheProperties properties, ObjectProvider<OrderCacheEngine.DurableStore> durableStore) {
 		OrderCacheEngine.DurableStore durable = durableStore.getIfAvailable();
 		if (durable == null
@@ -144,13 +144,13 @@ public final class OrderCacheAutoConfiguration {
 				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()),
 				properties.getMaxEntrySize().toBytes());
 		return new OrderCacheEngine(store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
-				counters, failureLog, circuitBreaker, settings, durable);
+				counters, failureLog, circuitBreakers, settings, durable);
 	}
 
 	@Bean
 	CacheMaintenance orderCacheMaintenance(OrderCacheEngine engine, OrderHashStore store,
-			CircuitBreaker circuitBreaker, FailureLog failureLog, OrderCacheProperties properties) {
-		return new CacheMaintenance(engine, store, circuitBreaker,
+			CircuitBreakers circuitBreakers, FailureLog failureLog, OrderCacheProperties properties) {
+		return new CacheMaintenance(engine, store, circuitBreakers,
 				properties.getResilience().getMaintenanceInterval(), failureLog);
 	}
 

@@ -3,6 +3,7 @@ package io.fatamorgana.ordercache.autoconfigure;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpointWebExtension;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
 
@@ -27,8 +28,8 @@ class OrderCacheEndpointConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine,
-			ObjectProvider<OrderCacheWarmUp> warmUp) {
-		return new OrderCacheEndpoint(service, engine, warmUp.getIfAvailable());
+			ObjectProvider<OrderCacheWarmUp> warmUp, CircuitBreakers circuitBreakers) {
+		return new OrderCacheEndpoint(service, engine, warmUp.getIfAvailable(), circuitBreakers);
 	}
 
 	@Bean

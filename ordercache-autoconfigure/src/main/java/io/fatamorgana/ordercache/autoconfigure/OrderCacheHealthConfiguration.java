@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.actuate.OrderCacheHealthIndicator;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 
@@ -23,8 +24,9 @@ class OrderCacheHealthConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "orderCacheHealthIndicator")
 	OrderCacheHealthIndicator orderCacheHealthIndicator(OrderHashStore store, OrderCacheEngine engine,
-			OrderCacheProperties properties) {
-		return new OrderCacheHealthIndicator(store, engine, properties.getHealth().isDownWhenUnavailable());
+			OrderCacheProperties properties, CircuitBreakers circuitBreakers) {
+		return new OrderCacheHealthIndicator(store, engine, properties.getHealth().isDownWhenUnavailable(),
+				circuitBreakers);
 	}
 
 }

@@ -367,12 +367,14 @@ public class OrderCacheProperties implements InitializingBean {
 		private Duration bulkTimeout = Duration.ofSeconds(2);
 
 		/**
-		 * Consecutive Redis failures after which cache calls are skipped at once (circuit open).
+		 * Consecutive Redis failures after which cache calls are skipped at once (circuit open). On
+		 * Redis Cluster they are counted per primary, and only the calls for the slots of a primary
+		 * that fails are skipped.
 		 */
 		private int failureThreshold = 5;
 
 		/**
-		 * How long the circuit stays open before a background probe checks Redis again.
+		 * How long a circuit stays open before a background probe checks its Redis (node) again.
 		 */
 		private Duration openDuration = Duration.ofSeconds(1);
 

@@ -9,10 +9,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Keeps cache calls away from a Redis that does not answer: after a number of consecutive
- * availability failures the breaker opens and every call is refused at once; only the background
- * probe ({@link #probeDue()}, then {@link #closed()} or {@link #probeFailed()}) talks to Redis until
- * it answers again, so no business call pays for finding out.
+ * Keeps cache calls away from a Redis, or one node of a Redis Cluster ({@link CircuitBreakers}), that
+ * does not answer: after a number of consecutive availability failures the breaker opens and every
+ * call is refused at once; only the background probe ({@link #probeDue()}, then {@link #closed()} or
+ * {@link #probeFailed()}) talks to it until it answers again, so no business call pays for finding out.
  * <p>
  * Our own rather than Resilience4j's: its half-open state lets business calls be the probes (each
  * paying up to a command timeout), it counts failure rates over windows where we need plain
@@ -27,6 +27,8 @@ public final class CircuitBreaker {
 	private final long openNanos;
 
 	private final LongSupplier clock;
+
+	private final String target;
 
 	private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
@@ -45,9 +47,26 @@ public final class CircuitBreaker {
 	}
 
 	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock) {
+		this(failureThreshold, openDuration, clock, "Redis");
+	}
+
+	/**
+	 * Creates a closed breaker for one target.
+	 * @param target what it keeps calls away from, as the log names it ({@code Redis node 10.0.0.7:6379})
+	 */
+	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock, String target) {
 		this.failureThreshold = failureThreshold;
 		this.openNanos = openDuration.toNanos();
 		this.clock = clock;
+		this.target = target;
+	}
+
+	/**
+	 * What the breaker keeps calls away from, as messages name it.
+	 * @return {@code Redis}, or {@code Redis node host:port}
+	 */
+	String target() {
+		return this.target;
 	}
 
 	/**
@@ -70,8 +89,8 @@ public final class CircuitBreaker {
 		if (this.consecutiveFailures.incrementAndGet() >= this.failureThreshold
 				&& this.openUntil.compareAndSet(0, this.clock.getAsLong() + this.openNanos)) {
 			this.opened.incrementAndGet();
-			logger.warn("Order cache circuit opened after " + this.failureThreshold
-					+ " consecutive Redis failures; cache calls are skipped until Redis answers a probe");
+			logger.warn("Order cache circuit opened after " + this.failureThreshold + " consecutive failures of "
+					+ this.target + "; cache calls to it are skipped until it answers a probe");
 		}
 	}
 
@@ -93,7 +112,7 @@ public final class CircuitBreaker {
 	public void closed() {
 		this.consecutiveFailures.set(0);
 		if (this.openUntil.getAndSet(0) != 0) {
-			logger.info("Order cache circuit closed: Redis answers again");
+			logger.info("Order cache circuit closed: " + this.target + " answers again");
 		}
 	}
 

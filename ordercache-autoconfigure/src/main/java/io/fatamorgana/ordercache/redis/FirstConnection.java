@@ -36,6 +36,14 @@ final class FirstConnection {
 	}
 
 	/**
+	 * Whether the shared connection was established (Lettuce keeps it and reconnects it itself).
+	 * @return {@code true} once it was
+	 */
+	boolean established() {
+		return this.established;
+	}
+
+	/**
 	 * Waits for the shared connection.
 	 * @param timeoutNanos how long at most
 	 * @throws DataAccessException if it is not established within the timeout, or the attempt failed

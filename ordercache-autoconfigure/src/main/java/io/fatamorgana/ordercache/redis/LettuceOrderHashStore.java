@@ -7,12 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.lettuce.core.KeyScanArgs;
@@ -21,19 +25,28 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
@@ -47,9 +60,10 @@ import org.springframework.util.Assert;
  * {@link OrderHashStore} on the native asynchronous Lettuce connection of the application's
  * {@link LettuceConnectionFactory} (standalone, Sentinel or Cluster). Each call waits for its reply
  * for a timeout of its own, much shorter than the connection's, and goes through the
- * {@link CircuitBreaker}: a dead or frozen Redis costs a business call at most one short timeout,
- * and nothing at all once the breaker is open. Scripts are sent by EVALSHA, and by EVAL once when
- * Redis does not know them yet.
+ * {@link CircuitBreaker} of the node it goes to ({@link CircuitBreakers}: on a Cluster, the primary
+ * serving its key's slot): a dead or frozen Redis costs a business call at most one short timeout,
+ * and nothing at all once the breaker is open, and a dead Cluster primary costs only the calls for
+ * its slots. Scripts are sent by EVALSHA, and by EVAL once when Redis does not know them yet.
  */
 public final class LettuceOrderHashStore implements OrderHashStore, InitializingBean {
 
@@ -90,7 +104,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	private final LettuceConnectionFactory connectionFactory;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final long commandTimeoutNanos;
 
@@ -108,33 +122,35 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	private final Map<String, Boolean> suspects = new ConcurrentHashMap<>();
 
+	private final AtomicBoolean refreshingTopology = new AtomicBoolean();
+
 	/**
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
-	 * @param circuitBreaker the breaker every call goes through
+	 * @param circuitBreakers the breakers of the nodes, one of which every call goes through
 	 * @param commandTimeout how long to wait for a single-order command
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
 	 */
-	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
 			Duration commandTimeout, Duration bulkTimeout) {
-		this(connectionFactory, circuitBreaker, commandTimeout, bulkTimeout, DEFAULT_MAX_CONCURRENT_CALLS);
+		this(connectionFactory, circuitBreakers, commandTimeout, bulkTimeout, DEFAULT_MAX_CONCURRENT_CALLS);
 	}
 
 	/**
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
-	 * @param circuitBreaker the breaker every call goes through
+	 * @param circuitBreakers the breakers of the nodes, one of which every call goes through
 	 * @param commandTimeout how long to wait for a single-order command
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
 	 * @param maxConcurrentCalls most calls waiting for Redis at once; more are refused at once
 	 */
-	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreaker circuitBreaker,
+	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
 			Duration commandTimeout, Duration bulkTimeout, int maxConcurrentCalls) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");
-		Assert.notNull(circuitBreaker, "circuitBreaker must not be null");
+		Assert.notNull(circuitBreakers, "circuitBreakers must not be null");
 		Assert.isTrue(maxConcurrentCalls >= 1, "maxConcurrentCalls must be at least 1");
 		this.connectionFactory = connectionFactory;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.commandTimeoutNanos = commandTimeout.toNanos();
 		this.bulkTimeoutNanos = bulkTimeout.toNanos();
 		this.firstConnection = new FirstConnection(connectionFactory);
@@ -164,7 +180,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		String suspect = key + "\n" + field;
 		if (!this.suspects.containsKey(suspect)) {
 			try {
-				List<KeyValue<byte[], byte[]>> values = call("get", false,
+				List<KeyValue<byte[], byte[]>> values = call("get", key, false,
 						(redis) -> redis.hmget(bytes(key), bytes(field), EPOCH, SEQUENCE));
 				byte[] json = values.get(0).getValueOrElse(null);
 				if (json == null || json.length <= maxBytes) {
@@ -189,7 +205,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	@Override
 	public String loadToken(String key) {
-		List<KeyValue<byte[], byte[]>> values = call("token", false,
+		List<KeyValue<byte[], byte[]>> values = call("token", key, false,
 				(redis) -> redis.hmget(bytes(key), EPOCH, SEQUENCE));
 		return loadToken(values.get(0).getValueOrElse(null), values.get(1).getValueOrElse(null));
 	}
@@ -204,7 +220,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		// is never sent, and Redis answers a plain HGETALL a third faster than the same read inside a
 		// script, which copies the reply into Lua and back.
 		byte[] hashKey = bytes(key);
-		PeriodHead head = guarded("entries-size", this.commandTimeoutNanos, (redis) -> {
+		PeriodHead head = guarded("entries-size", breakerFor(key), this.commandTimeoutNanos, (redis) -> {
 			RedisFuture<Long> size = redis.hlen(hashKey);
 			RedisFuture<List<KeyValue<byte[], byte[]>>> meta = redis.hmget(hashKey, COMPLETE, EPOCH, SEQUENCE);
 			return new PeriodHead(LettuceFutures.awaitOrCancel(size, this.commandTimeoutNanos, TimeUnit.NANOSECONDS),
@@ -219,7 +235,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		if (onlyIfComplete && !complete) {
 			return new PeriodContent(Map.of(), token, false, false);
 		}
-		Map<byte[], byte[]> hash = call("entries", true, (redis) -> redis.hgetall(hashKey));
+		Map<byte[], byte[]> hash = call("entries", key, true, (redis) -> redis.hgetall(hashKey));
 		Map<String, byte[]> orders = new LinkedHashMap<>(hash.size() * 4 / 3 + 1);
 		byte[] epoch = null;
 		byte[] sequence = null;
@@ -240,7 +256,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	@Override
 	public HashPage scanHash(String key, String cursor, int count) {
-		MapScanCursor<byte[], byte[]> page = call("hscan", true,
+		MapScanCursor<byte[], byte[]> page = call("hscan", key, true,
 				(redis) -> redis.hscan(bytes(key), ScanCursor.of(cursor), ScanArgs.Builder.limit(count)));
 		Map<String, byte[]> orders = new LinkedHashMap<>(page.getMap().size());
 		page.getMap().forEach((field, json) -> {
@@ -264,7 +280,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	@Override
 	public boolean exists(String key, String field) {
-		return call("exists", false, (redis) -> redis.hexists(bytes(key), bytes(field)));
+		return call("exists", key, false, (redis) -> redis.hexists(bytes(key), bytes(field)));
 	}
 
 	@Override
@@ -292,36 +308,45 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	}
 
 	/**
-	 * Pipelines the evictions on the shared connection and waits for all of them within one bulk
-	 * timeout: a replay of thousands costs a few round trips, not one each, and a Redis made slow by
-	 * the replay and the traffic together does not count as a failure per order.
+	 * Pipelines the evictions on the shared connection, each node's share through that node's
+	 * circuit and within one bulk timeout: a replay of thousands costs a few round trips, not one
+	 * each, and a Redis made slow by the replay and the traffic together does not count as a failure
+	 * per order. The orders of a node whose circuit is open are not sent.
 	 */
 	@Override
-	public void evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
-		if (orders.isEmpty()) {
-			return;
+	public List<Map.Entry<String, String>> evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
+		Map<CircuitBreaker, List<Map.Entry<String, String>>> byNode = new LinkedHashMap<>();
+		for (Map.Entry<String, String> order : orders) {
+			byNode.computeIfAbsent(breakerFor(order.getKey()), (node) -> new ArrayList<>()).add(order);
 		}
-		// The first one loads the script where Redis does not know it yet (EVAL after NOSCRIPT).
-		evict(orders.get(0).getKey(), orders.get(0).getValue(), tombstoneTtl);
-		if (orders.size() == 1) {
-			return;
-		}
-		try {
-			pipelineEvictions(orders.subList(1, orders.size()), millis(tombstoneTtl));
-		}
-		catch (RedisSystemException ex) {
-			if (!(ex.getCause() instanceof RedisNoScriptException)) {
-				throw ex;
+		List<Map.Entry<String, String>> notSent = new ArrayList<>();
+		for (Map.Entry<CircuitBreaker, List<Map.Entry<String, String>>> node : byNode.entrySet()) {
+			List<Map.Entry<String, String>> share = node.getValue();
+			try {
+				// The first one loads the script where the node does not know it yet (EVAL after NOSCRIPT).
+				evict(share.get(0).getKey(), share.get(0).getValue(), tombstoneTtl);
+				if (share.size() > 1) {
+					pipelineEvictions(node.getKey(), share.subList(1, share.size()), millis(tombstoneTtl));
+				}
 			}
-			// A Cluster node that does not know the script yet: one by one, each loading it where needed.
-			for (Map.Entry<String, String> order : orders) {
-				evict(order.getKey(), order.getValue(), tombstoneTtl);
+			catch (CacheUnavailableException ex) {
+				notSent.addAll(share);
+			}
+			catch (RedisSystemException ex) {
+				if (!(ex.getCause() instanceof RedisNoScriptException)) {
+					throw ex;
+				}
+				// A node that lost the script meanwhile (a promoted replica): one by one, each loading it.
+				for (Map.Entry<String, String> order : share) {
+					evict(order.getKey(), order.getValue(), tombstoneTtl);
+				}
 			}
 		}
+		return notSent;
 	}
 
-	private void pipelineEvictions(List<Map.Entry<String, String>> orders, byte[] ttl) {
-		guarded("evict-all", this.bulkTimeoutNanos, (redis) -> {
+	private void pipelineEvictions(CircuitBreaker node, List<Map.Entry<String, String>> orders, byte[] ttl) {
+		guarded("evict-all", node, this.bulkTimeoutNanos, (redis) -> {
 			long deadline = System.nanoTime() + this.bulkTimeoutNanos;
 			List<RedisFuture<Long>> replies = new ArrayList<>(orders.size());
 			for (Map.Entry<String, String> order : orders) {
@@ -368,34 +393,48 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		if (position.length != 2 || !position[0].matches("[0-9a-f]{0,40}") || !isScanCursor(position[1])) {
 			throw new IllegalArgumentException("Invalid cursor '" + cursor + "': use the cursor of the previous page");
 		}
-		return guarded("scan", this.bulkTimeoutNanos, (redis) -> {
-			List<Primary> primaries = primaries(redis);
-			// The cursor names the node by id, so a topology change between pages skips no node.
-			int node = 0;
-			while (node < primaries.size() && primaries.get(node).id().compareTo(position[0]) < 0) {
+		List<Primary> primaries = primaries();
+		// The cursor names the node by id, so a topology change between pages skips no node.
+		int node = 0;
+		while (node < primaries.size() && primaries.get(node).id().compareTo(position[0]) < 0) {
+			node++;
+		}
+		String nodeCursor = (node < primaries.size() && primaries.get(node).id().equals(position[0])) ? position[1]
+				: "0";
+		List<String> keys = new ArrayList<>();
+		// Bounded work per page: a keyspace with few matches answers a short page, not a long walk.
+		int scans = 0;
+		while (node < primaries.size() && keys.size() < count && scans++ < MAX_SCANS_PER_PAGE) {
+			Primary primary = primaries.get(node);
+			ScanCursor from = ScanCursor.of(nodeCursor);
+			KeyScanCursor<byte[]> page;
+			try {
+				// Each node's SCAN goes through that node's breaker: a dead primary is skipped, not waited for.
+				page = guarded("scan", this.circuitBreakers.forNode(primary.id(), primary::address),
+						this.bulkTimeoutNanos, (redis) -> {
+							long deadline = System.nanoTime() + this.bulkTimeoutNanos;
+							return LettuceFutures.awaitOrCancel(node(redis, primary.id(), deadline).scan(from, args),
+									deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+						});
+			}
+			catch (CacheUnavailableException ex) {
+				if (keys.isEmpty()) {
+					throw ex;
+				}
+				// The keys found so far make the page; the next one starts at the node skipped now.
+				break;
+			}
+			page.getKeys().forEach((key) -> keys.add(string(key)));
+			if (page.isFinished()) {
 				node++;
+				nodeCursor = "0";
 			}
-			String nodeCursor = (node < primaries.size() && primaries.get(node).id().equals(position[0]))
-					? position[1] : "0";
-			List<String> keys = new ArrayList<>();
-			// Bounded work per page: a keyspace with few matches answers a short page, not a long walk.
-			int scans = 0;
-			while (node < primaries.size() && keys.size() < count && scans++ < MAX_SCANS_PER_PAGE) {
-				KeyScanCursor<byte[]> page = LettuceFutures.awaitOrCancel(
-						primaries.get(node).commands().scan(ScanCursor.of(nodeCursor), args), this.bulkTimeoutNanos,
-						TimeUnit.NANOSECONDS);
-				page.getKeys().forEach((key) -> keys.add(string(key)));
-				if (page.isFinished()) {
-					node++;
-					nodeCursor = "0";
-				}
-				else {
-					nodeCursor = page.getCursor();
-				}
+			else {
+				nodeCursor = page.getCursor();
 			}
-			String next = (node < primaries.size()) ? primaries.get(node).id() + ":" + nodeCursor : null;
-			return new KeyPage(keys, next);
-		});
+		}
+		String next = (node < primaries.size()) ? primaries.get(node).id() + ":" + nodeCursor : null;
+		return new KeyPage(keys, next);
 	}
 
 	/** Redis refuses a cursor that is not an unsigned 64-bit number; that is the caller's mistake, not an outage. */
@@ -413,40 +452,45 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	}
 
 	/**
-	 * The primaries that serve slots now, sorted by node id: a failed primary stays in the
-	 * cluster's node table (flagged, without slots) until it is forgotten, and must not be scanned.
+	 * The primaries that serve slots now, sorted by node id, as Lettuce sees the topology (no round
+	 * trip): a failed primary stays in the cluster's node table (flagged, without slots) until it is
+	 * forgotten, and must not be scanned. Outside a Cluster, the connection's one node.
 	 */
-	private static List<Primary> primaries(RedisClusterAsyncCommands<byte[], byte[]> redis) {
-		if (redis instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster) {
-			return cluster.getStatefulConnection().getPartitions().stream()
-				.filter(LettuceOrderHashStore::servesSlots)
-				.map(io.lettuce.core.cluster.models.partitions.RedisClusterNode::getNodeId)
-				.sorted()
-				.map((id) -> new Primary(id, cluster.getConnection(id)))
-				.toList();
+	private List<Primary> primaries() {
+		if (!this.connectionFactory.isClusterAware()) {
+			return List.of(new Primary(CircuitBreakers.WHOLE_CONNECTION, ""));
 		}
-		return List.of(new Primary("", redis));
+		this.firstConnection.await(this.bulkTimeoutNanos);
+		Partitions partitions = partitions();
+		if (partitions == null) {
+			throw new RedisConnectionFailureException("The Redis Cluster topology is not known yet");
+		}
+		return partitions.stream()
+			.filter(LettuceOrderHashStore::servesSlots)
+			.map((node) -> new Primary(node.getNodeId(), address(node)))
+			.sorted(Comparator.comparing(Primary::id))
+			.toList();
 	}
 
-	private static boolean servesSlots(io.lettuce.core.cluster.models.partitions.RedisClusterNode node) {
+	private static boolean servesSlots(RedisClusterNode node) {
 		return node.getRole().isUpstream() && !node.getSlots().isEmpty()
-				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.FAIL)
-				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
-				&& !node.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.NOADDR);
+				&& !node.is(RedisClusterNode.NodeFlag.FAIL)
+				&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+				&& !node.is(RedisClusterNode.NodeFlag.NOADDR);
 	}
 
 	/** A period's size and bookkeeping, read before its orders. */
 	private record PeriodHead(long fields, List<KeyValue<byte[], byte[]>> meta) {
 	}
 
-	/** A primary to scan: its node id (empty outside a Cluster) and its commands. */
-	private record Primary(String id, RedisClusterAsyncCommands<byte[], byte[]> commands) {
+	/** A primary to scan: its node id (empty outside a Cluster) and its {@code host:port}. */
+	private record Primary(String id, String address) {
 	}
 
 	@Override
 	public @Nullable Long memoryUsage(String key) {
 		try {
-			return call("memory", false, (redis) -> redis.memoryUsage(bytes(key)));
+			return call("memory", key, false, (redis) -> redis.memoryUsage(bytes(key)));
 		}
 		catch (DataAccessException ex) {
 			// MEMORY USAGE may be forbidden to the cache's ACL user; the statistics go without it.
@@ -460,35 +504,146 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		execute((redis) -> LettuceFutures.awaitOrCancel(redis.ping(), this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
 	}
 
+	/**
+	 * PINGs one Cluster node on its own connection, or the connection as a whole for
+	 * {@link CircuitBreakers#WHOLE_CONNECTION}. A node that serves no slots any more (its replica took
+	 * over, or it left the cluster) answers for no key: its circuit is forgotten and nothing is sent.
+	 * A node that does not answer may have been replaced, so Lettuce is asked to refresh its view of
+	 * the topology: its own triggers (reconnects, redirections) never fire for a primary that is frozen
+	 * rather than dead, and without a refresh the calls for its slots would keep going to it.
+	 */
+	@Override
+	public void ping(String node) {
+		Partitions partitions = partitions();
+		if (node.equals(CircuitBreakers.WHOLE_CONNECTION) || partitions == null) {
+			ping();
+			return;
+		}
+		RedisClusterNode known = partitions.getPartitionByNodeId(node);
+		if (known == null || !known.getRole().isUpstream() || known.getSlots().isEmpty()) {
+			this.circuitBreakers.forget(node);
+			return;
+		}
+		try {
+			execute((redis) -> {
+				long deadline = System.nanoTime() + this.commandTimeoutNanos;
+				return LettuceFutures.awaitOrCancel(node(redis, node, deadline).ping(), deadline - System.nanoTime(),
+						TimeUnit.NANOSECONDS);
+			});
+		}
+		catch (DataAccessException ex) {
+			refreshTopology();
+			throw ex;
+		}
+	}
+
+	/** Starts a refresh of Lettuce's view of the Cluster topology, unless one is running. */
+	private void refreshTopology() {
+		if (this.connectionFactory.getNativeClient() instanceof RedisClusterClient cluster
+				&& this.refreshingTopology.compareAndSet(false, true)) {
+			cluster.refreshPartitionsAsync().whenComplete((done, failure) -> this.refreshingTopology.set(false));
+		}
+	}
+
+	/**
+	 * The commands of one Cluster node, on the cluster connection's connection to that node, waiting
+	 * for it to be made at most until the deadline; outside a Cluster, the connection's own.
+	 */
+	private static RedisClusterAsyncCommands<byte[], byte[]> node(RedisClusterAsyncCommands<byte[], byte[]> redis,
+			String node, long deadline) {
+		if (node.equals(CircuitBreakers.WHOLE_CONNECTION)
+				|| !(redis instanceof RedisAdvancedClusterAsyncCommands<byte[], byte[]> cluster)) {
+			return redis;
+		}
+		try {
+			return cluster.getStatefulConnection()
+				.getConnectionAsync(node)
+				.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)
+				.async();
+		}
+		catch (TimeoutException ex) {
+			throw new RedisCommandTimeoutException("No connection to Redis node " + node + " in time");
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure
+					: new RedisConnectionException("Could not connect to Redis node " + node, ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisCommandInterruptedException(ex);
+		}
+	}
+
+	/**
+	 * The breaker of the primary that serves a key's slot on a Cluster (Lettuce's view of the
+	 * topology, which its refresh keeps up to date), else of the connection as a whole.
+	 */
+	private CircuitBreaker breakerFor(String key) {
+		Partitions partitions = partitions();
+		if (partitions != null) {
+			RedisClusterNode primary = partitions.getMasterBySlot(SlotHash.getSlot(bytes(key)));
+			if (primary != null) {
+				return this.circuitBreakers.forNode(primary.getNodeId(), () -> address(primary));
+			}
+		}
+		return this.circuitBreakers.forNode(CircuitBreakers.WHOLE_CONNECTION, () -> "");
+	}
+
+	/**
+	 * Lettuce's view of the Cluster topology, shared by the client's connections and reloaded in place
+	 * by its topology refresh; {@code null} outside a Cluster and until the first connection is made
+	 * (before that, asking would block until the topology is loaded).
+	 */
+	private @Nullable Partitions partitions() {
+		if (!this.firstConnection.established()) {
+			return null;
+		}
+		try {
+			return (this.connectionFactory.getNativeClient() instanceof RedisClusterClient cluster)
+					? cluster.getPartitions() : null;
+		}
+		catch (IllegalStateException ex) {
+			// The factory is stopped: calls fail on its connection, counted against the connection as a whole.
+			return null;
+		}
+	}
+
+	private static String address(RedisClusterNode node) {
+		RedisURI uri = node.getUri();
+		return (uri != null) ? uri.getHost() + ":" + uri.getPort() : node.getNodeId();
+	}
+
 	private <T> T script(String name, Script script, ScriptOutputType type, boolean bulk, String key,
 			byte[]... args) {
 		byte[][] keys = { bytes(key) };
 		try {
-			return call(name, bulk, (redis) -> redis.evalsha(script.sha1(), type, keys, args));
+			return call(name, key, bulk, (redis) -> redis.evalsha(script.sha1(), type, keys, args));
 		}
 		catch (RedisSystemException ex) {
 			if (ex.getCause() instanceof RedisNoScriptException) {
-				return call(name, bulk, (redis) -> redis.eval(script.source(), type, keys, args));
+				return call(name, key, bulk, (redis) -> redis.eval(script.source(), type, keys, args));
 			}
 			throw ex;
 		}
 	}
 
-	private <T> T call(String name, boolean bulk,
+	private <T> T call(String name, String key, boolean bulk,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
 		long timeout = bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos;
-		return guarded(name, timeout,
+		return guarded(name, breakerFor(key), timeout,
 				(redis) -> LettuceFutures.awaitOrCancel(command.apply(redis), timeout, TimeUnit.NANOSECONDS));
 	}
 
 	/**
-	 * Runs one call to Redis through the breaker: refused at once while the circuit is open or while
-	 * as many calls as allowed already wait for Redis (a frozen Redis then holds at most that many
-	 * callers); a connection not yet established is waited for at most the call's timeout.
+	 * Runs one call to Redis through the breaker of the node it goes to: refused at once while that
+	 * circuit is open or while as many calls as allowed already wait for Redis (a frozen Redis then
+	 * holds at most that many callers); a connection not yet established is waited for at most the
+	 * call's timeout.
 	 */
-	private <T> T guarded(String name, long timeoutNanos, Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
-		if (!this.circuitBreaker.allowsCalls()) {
-			throw new CacheUnavailableException();
+	private <T> T guarded(String name, CircuitBreaker circuitBreaker, long timeoutNanos,
+			Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {
+		if (!circuitBreaker.allowsCalls()) {
+			throw new CacheUnavailableException(circuitBreaker.target());
 		}
 		if (!this.callPermits.tryAcquire()) {
 			throw new CacheUnavailableException(this.maxConcurrentCalls);
@@ -498,23 +653,23 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		try {
 			this.firstConnection.await(timeoutNanos);
 			T result = execute(work);
-			this.circuitBreaker.succeeded();
+			circuitBreaker.succeeded();
 			success = true;
 			return result;
 		}
 		catch (RedisSystemException ex) {
 			if (ex.getCause() instanceof RedisCommandExecutionException) {
 				// Redis answered, with an error about the data (WRONGTYPE, NOSCRIPT): it is available.
-				this.circuitBreaker.succeeded();
+				circuitBreaker.succeeded();
 				success = true;
 			}
 			else {
-				this.circuitBreaker.failed();
+				circuitBreaker.failed();
 			}
 			throw ex;
 		}
 		catch (DataAccessException ex) {
-			this.circuitBreaker.failed();
+			circuitBreaker.failed();
 			throw ex;
 		}
 		finally {

@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -122,13 +123,21 @@ public interface OrderHashStore {
 	 * single-key script) and wait for all within one bulk timeout.
 	 * @param orders the orders: period key and order number of each
 	 * @param tombstoneTtl how long each order's tombstone lives
-	 * @throws org.springframework.dao.DataAccessException if any of them may not have reached Redis
-	 * (the caller replays them all again: an eviction applied twice is harmless)
+	 * @return the orders not sent because the circuit of their Redis node is open
+	 * @throws org.springframework.dao.DataAccessException if any of those sent may not have reached
+	 * Redis (the caller replays them all again: an eviction applied twice is harmless)
 	 */
-	default void evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
+	default List<Map.Entry<String, String>> evictAll(List<Map.Entry<String, String>> orders, Duration tombstoneTtl) {
+		List<Map.Entry<String, String>> notSent = new ArrayList<>();
 		for (Map.Entry<String, String> order : orders) {
-			evict(order.getKey(), order.getValue(), tombstoneTtl);
+			try {
+				evict(order.getKey(), order.getValue(), tombstoneTtl);
+			}
+			catch (CacheUnavailableException ex) {
+				notSent.add(order);
+			}
 		}
+		return notSent;
 	}
 
 	/**
@@ -171,6 +180,17 @@ public interface OrderHashStore {
 	 * @throws org.springframework.dao.DataAccessException if it does not
 	 */
 	void ping();
+
+	/**
+	 * Checks that one Redis node answers, bypassing its circuit breaker: the probe of that node's
+	 * circuit ({@link CircuitBreakers}).
+	 * @param node the node's id as {@link CircuitBreakers} names it; {@link CircuitBreakers#WHOLE_CONNECTION}
+	 * for the connection as a whole, which is all a store without nodes has
+	 * @throws org.springframework.dao.DataAccessException if it does not answer
+	 */
+	default void ping(String node) {
+		ping();
+	}
 
 	/**
 	 * One order as read, with the period's load token.

@@ -5,7 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,10 +15,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 
 /**
- * The cache's one background thread: while the circuit is open it probes Redis (PING) once per
- * cool-down and closes the circuit when Redis answers; while the circuit is closed it replays the
- * evictions that failed. Business calls never wait for either. It survives any failure, and on
- * shutdown it tries a last, bounded replay and warns about what is left.
+ * The cache's one background thread: while a circuit is open it probes its Redis node (PING) once
+ * per cool-down and closes that circuit when the node answers; it replays the evictions that failed,
+ * those of nodes whose circuit is open excepted. Business calls never wait for either. It survives
+ * any failure, and on shutdown it tries a last, bounded replay and warns about what is left.
  */
 public final class CacheMaintenance implements SmartLifecycle {
 
@@ -30,7 +30,7 @@ public final class CacheMaintenance implements SmartLifecycle {
 
 	private final OrderHashStore store;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final Duration interval;
 
@@ -44,38 +44,45 @@ public final class CacheMaintenance implements SmartLifecycle {
 	 * Creates the maintenance task.
 	 * @param engine replays pending evictions
 	 * @param store answers the probes
-	 * @param circuitBreaker the breaker to close when Redis answers
+	 * @param circuitBreakers the breakers to close when their Redis node answers
 	 * @param interval how often to look
 	 * @param failureLog where an unexpected failure of the task is reported
 	 */
-	public CacheMaintenance(OrderCacheEngine engine, OrderHashStore store, CircuitBreaker circuitBreaker,
+	public CacheMaintenance(OrderCacheEngine engine, OrderHashStore store, CircuitBreakers circuitBreakers,
 			Duration interval, FailureLog failureLog) {
 		this.engine = engine;
 		this.store = store;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.interval = interval;
 		this.failureLog = failureLog;
 	}
 
-	/** Probes Redis if the circuit is open and due, then replays pending evictions if it is closed. */
+	/**
+	 * Probes each Redis node whose circuit is open and due, then replays pending evictions unless
+	 * every circuit is open (evictions for a node whose circuit is open wait).
+	 */
 	public void run() {
-		if (this.circuitBreaker.probeDue()) {
-			try {
-				this.store.ping();
-				DurablePendingEvictions durable = this.engine.durable();
-				if (durable != null) {
-					// Before any read goes to Redis again: what the fleet could not send, its reads miss.
-					durable.pollNow();
-				}
-				this.circuitBreaker.closed();
-			}
-			catch (DataAccessException ex) {
-				this.circuitBreaker.probeFailed();
-				return;
-			}
+		for (String node : this.circuitBreakers.probesDue()) {
+			probe(node);
 		}
-		if (this.circuitBreaker.allowsCalls() && this.engine.hasPendingEvictions()) {
+		if (!this.circuitBreakers.allOpen() && this.engine.hasPendingEvictions()) {
 			this.engine.replayPendingEvictions();
+		}
+	}
+
+	/** PINGs one node (on a Cluster, on its own connection) and closes its circuit if it answers. */
+	private void probe(String node) {
+		try {
+			this.store.ping(node);
+			DurablePendingEvictions durable = this.engine.durable();
+			if (durable != null) {
+				// Before any read goes to the node again: what the fleet could not send, its reads miss.
+				durable.pollNow();
+			}
+			this.circuitBreakers.closed(node);
+		}
+		catch (DataAccessException ex) {
+			this.circuitBreakers.probeFailed(node);
 		}
 	}
 
@@ -127,12 +134,9 @@ public final class CacheMaintenance implements SmartLifecycle {
 		if (!this.engine.hasPendingEvictions()) {
 			return;
 		}
-		try {
-			this.store.ping();
-			this.circuitBreaker.closed();
-		}
-		catch (DataAccessException ex) {
-			// Unreachable: nothing can be replayed, the warning below says what is lost.
+		// A node still unreachable keeps its evictions: the warning below says what is lost.
+		for (String node : this.circuitBreakers.openNodes()) {
+			probe(node);
 		}
 		long deadline = System.nanoTime() + LAST_REPLAY.toNanos();
 		while (this.engine.hasPendingEvictions() && System.nanoTime() < deadline

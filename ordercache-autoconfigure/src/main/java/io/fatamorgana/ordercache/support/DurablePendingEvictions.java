@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.fatamorgana.ordercache.key.OrderKeys;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.PendingEvictionStore.Eviction;
 import io.fatamorgana.ordercache.support.PendingEvictionStore.Stored;
 import org.apache.commons.logging.Log;
@@ -55,7 +55,7 @@ final class DurablePendingEvictions {
 
 	private final PendingEvictions pending;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final String keyPrefix;
 
@@ -89,11 +89,11 @@ final class DurablePendingEvictions {
 
 	private volatile boolean morePages;
 
-	DurablePendingEvictions(PendingEvictionStore store, PendingEvictions pending, CircuitBreaker circuitBreaker,
+	DurablePendingEvictions(PendingEvictionStore store, PendingEvictions pending, CircuitBreakers circuitBreakers,
 			String keyPrefix, Duration pollInterval, Duration writeWait, FailureLog failureLog) {
 		this.store = store;
 		this.pending = pending;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.keyPrefix = keyPrefix;
 		this.pollIntervalNanos = pollInterval.toNanos();
 		this.writeWaitNanos = writeWait.toNanos();
@@ -232,7 +232,8 @@ final class DurablePendingEvictions {
 					continue;
 				}
 				writeOwed();
-				if (!this.circuitBreaker.allowsCalls()) {
+				// Polled while some node answers: the rows read make their orders misses until replayed.
+				if (this.circuitBreakers.allOpen()) {
 					this.circuitWasClosed = false;
 					continue;
 				}

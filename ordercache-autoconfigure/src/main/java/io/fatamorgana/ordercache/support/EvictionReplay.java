@@ -2,11 +2,14 @@ package io.fatamorgana.ordercache.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.fatamorgana.ordercache.key.OrderKeys;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CacheUnavailableException;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,7 +20,8 @@ import org.springframework.dao.DataAccessException;
  * Replays the evictions that could not reach Redis ({@link PendingEvictions}), oldest kind first:
  * everything, periods, then orders. "Everything" goes one SCAN page of hashes per round, so each
  * round does bounded work and reads stay misses until the last page. Orders go in pipelined
- * batches, at most {@value #MAX_PER_ROUND} evictions a round. Stops at the first failure; what is
+ * batches, at most {@value #MAX_PER_ROUND} evictions a round. An eviction whose Redis node's circuit
+ * is open is skipped (the other nodes' go on); the replay stops at the first failure, and what is
  * left waits for the next round.
  */
 final class EvictionReplay {
@@ -37,7 +41,7 @@ final class EvictionReplay {
 
 	private final PendingEvictions pending;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final OrderCacheCounters counters;
 
@@ -45,36 +49,42 @@ final class EvictionReplay {
 
 	private final Duration tombstoneTtl;
 
-	EvictionReplay(OrderHashStore store, OrderKeys keys, PendingEvictions pending, CircuitBreaker circuitBreaker,
+	EvictionReplay(OrderHashStore store, OrderKeys keys, PendingEvictions pending, CircuitBreakers circuitBreakers,
 			OrderCacheCounters counters, FailureLog failureLog, Duration tombstoneTtl) {
 		this.store = store;
 		this.keys = keys;
 		this.pending = pending;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.counters = counters;
 		this.failureLog = failureLog;
 		this.tombstoneTtl = tombstoneTtl;
 	}
 
 	/**
-	 * Sends one batch of order evictions (pipelined, one bulk timeout for all), then forgets those
-	 * not recorded again meanwhile.
+	 * Sends one batch of order evictions (pipelined, one bulk timeout for each node's share), then
+	 * forgets those sent that were not recorded again meanwhile.
 	 */
 	private int replayBatch(List<Map.Entry<PendingEvictions.Order, Long>> batch) {
 		if (batch.isEmpty()) {
 			return 0;
 		}
-		this.store.evictAll(batch.stream()
+		Set<Map.Entry<String, String>> notSent = new HashSet<>(this.store.evictAll(batch.stream()
 			.map((entry) -> Map.entry(entry.getKey().key(), entry.getKey().field()))
-			.toList(), this.tombstoneTtl);
-		batch.forEach((entry) -> this.pending.replayed(entry.getKey(), entry.getValue()));
-		int sent = batch.size();
+			.toList(), this.tombstoneTtl));
+		int sent = 0;
+		for (Map.Entry<PendingEvictions.Order, Long> entry : batch) {
+			// Skipped for an open circuit: it waits for its node's probe.
+			if (!notSent.contains(Map.entry(entry.getKey().key(), entry.getKey().field()))) {
+				this.pending.replayed(entry.getKey(), entry.getValue());
+				sent++;
+			}
+		}
 		batch.clear();
 		return sent;
 	}
 
 	int replay() {
-		if (this.pending.isEmpty() || !this.circuitBreaker.allowsCalls()) {
+		if (this.pending.isEmpty() || this.circuitBreakers.allOpen()) {
 			return 0;
 		}
 		int replayed = 0;
@@ -95,7 +105,13 @@ final class EvictionReplay {
 				if (replayed >= MAX_PER_ROUND) {
 					return replayed;
 				}
-				this.store.drop(period.getKey(), this.tombstoneTtl, false);
+				try {
+					this.store.drop(period.getKey(), this.tombstoneTtl, false);
+				}
+				catch (CacheUnavailableException ex) {
+					// Its node's circuit is open: it waits for the node's probe, the other nodes' go on.
+					continue;
+				}
 				this.pending.replayed(period.getKey(), period.getValue());
 				replayed++;
 			}
@@ -110,6 +126,9 @@ final class EvictionReplay {
 				}
 			}
 			replayed += replayBatch(batch);
+		}
+		catch (CacheUnavailableException ex) {
+			// A node on the way of "everything" is skipped: the replay waits for its probe.
 		}
 		catch (DataAccessException ex) {
 			this.counters.failed(StoreCalls.failure(ex));

@@ -27,7 +27,7 @@ import io.fatamorgana.ordercache.PeriodTooLargeException;
 import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import org.jspecify.annotations.Nullable;
 
@@ -60,7 +60,7 @@ public final class OrderCacheEngine {
 
 	private final FailureLog failureLog;
 
-	private final CircuitBreaker circuitBreaker;
+	private final CircuitBreakers circuitBreakers;
 
 	private final PendingEvictions pending;
 
@@ -87,13 +87,13 @@ public final class OrderCacheEngine {
 	 * @param identityResolver reads an order's period and order number
 	 * @param counters the statistics to update
 	 * @param failureLog where failures are reported
-	 * @param circuitBreaker the breaker the store goes through
+	 * @param circuitBreakers the breakers the store goes through
 	 * @param settings TTLs and sizes
 	 */
 	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields, OrderKeys keys,
 			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
-			CircuitBreaker circuitBreaker, Settings settings) {
-		this(store, codec, versionFields, keys, identityResolver, counters, failureLog, circuitBreaker, settings, null);
+			CircuitBreakers circuitBreakers, Settings settings) {
+		this(store, codec, versionFields, keys, identityResolver, counters, failureLog, circuitBreakers, settings, null);
 	}
 
 	/**
@@ -105,19 +105,19 @@ public final class OrderCacheEngine {
 	 * @param identityResolver reads an order's period and order number
 	 * @param counters the statistics to update
 	 * @param failureLog where failures are reported
-	 * @param circuitBreaker the breaker the store goes through
+	 * @param circuitBreakers the breakers the store goes through
 	 * @param settings TTLs and sizes
 	 * @param durableStore where pending evictions outlive this instance, or {@code null} for memory only
 	 */
 	public OrderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields, OrderKeys keys,
 			OrderIdentityResolver identityResolver, OrderCacheCounters counters, FailureLog failureLog,
-			CircuitBreaker circuitBreaker, Settings settings, @Nullable DurableStore durableStore) {
+			CircuitBreakers circuitBreakers, Settings settings, @Nullable DurableStore durableStore) {
 		this.store = store;
 		this.keys = keys;
 		this.identityResolver = identityResolver;
 		this.counters = counters;
 		this.failureLog = failureLog;
-		this.circuitBreaker = circuitBreaker;
+		this.circuitBreakers = circuitBreakers;
 		this.settings = settings;
 		this.pending = new PendingEvictions(settings.pendingEvictionCapacity());
 		this.calls = new StoreCalls(store, counters, failureLog);
@@ -126,10 +126,10 @@ public final class OrderCacheEngine {
 		this.entries = new StoredEntries(store, codec, keys, this.encoder, counters, failureLog,
 				settings.orderNoJsonName());
 		this.durable = (durableStore != null) ? new DurablePendingEvictions(durableStore.store(), this.pending,
-				circuitBreaker, keys.prefix(), durableStore.pollInterval(), durableStore.writeWait(), failureLog) : null;
+				circuitBreakers, keys.prefix(), durableStore.pollInterval(), durableStore.writeWait(), failureLog) : null;
 		this.writes = new OrderWrites(store, this.calls, this.encoder, keys, this.pending, this.durable, counters,
 				settings);
-		this.replay = new EvictionReplay(store, keys, this.pending, circuitBreaker, counters, failureLog,
+		this.replay = new EvictionReplay(store, keys, this.pending, circuitBreakers, counters, failureLog,
 				settings.tombstoneTtl());
 	}
 
@@ -664,7 +664,7 @@ public final class OrderCacheEngine {
 	 * @return a snapshot
 	 */
 	public CacheStatistics statistics() {
-		return this.counters.snapshot(this.pending.size() + unreadRows(), !this.circuitBreaker.allowsCalls());
+		return this.counters.snapshot(this.pending.size() + unreadRows(), this.circuitBreakers.anyOpen());
 	}
 
 	/**

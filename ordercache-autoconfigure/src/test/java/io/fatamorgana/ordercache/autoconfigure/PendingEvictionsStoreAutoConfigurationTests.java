@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.actuate.OrderCacheHealthIndicator;
 import io.fatamorgana.ordercache.jdbc.JdbcPendingEvictionStore;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.support.PendingEvictionStore;
@@ -51,7 +52,8 @@ class PendingEvictionsStoreAutoConfigurationTests {
 			assertThat(context).hasNotFailed().hasSingleBean(JdbcPendingEvictionStore.class);
 			OrderCacheEngine engine = context.getBean(OrderCacheEngine.class);
 			assertThat(engine.pendingEvictionsStore()).isEqualTo("jdbc (table ordercache_pending_eviction)");
-			Health health = new OrderCacheHealthIndicator(mock(OrderHashStore.class), engine, false).health(true);
+			Health health = new OrderCacheHealthIndicator(mock(OrderHashStore.class), engine, false,
+					context.getBean(CircuitBreakers.class)).health(true);
 			assertThat(health.getDetails()).containsEntry("pendingEvictionsStore",
 					"jdbc (table ordercache_pending_eviction)");
 		});

@@ -10,7 +10,7 @@ import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsDataSourceScriptD
 import io.fatamorgana.ordercache.autoconfigure.PendingEvictionsJdbcProperties;
 import io.fatamorgana.ordercache.jdbc.JdbcPendingEvictionStore;
 import io.fatamorgana.ordercache.jdbc.TestDatabases;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.PendingEvictionStore.Eviction;
 import io.fatamorgana.ordercache.support.PendingEvictionStore.Stored;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +50,7 @@ class DurablePendingEvictionsTests {
 		this.table = new JdbcPendingEvictionStore(dataSource, JdbcPendingEvictionStore.DEFAULT_TABLE_NAME,
 				Duration.ofSeconds(2));
 		this.durable = new DurablePendingEvictions(this.table, this.pending,
-				new CircuitBreaker(5, Duration.ofSeconds(1)), "oc_", Duration.ofSeconds(1), Duration.ofSeconds(1),
+				new CircuitBreakers(5, Duration.ofSeconds(1)), "oc_", Duration.ofSeconds(1), Duration.ofSeconds(1),
 				new FailureLog(Duration.ofHours(1)));
 	}
 

@@ -9,6 +9,7 @@ import io.fatamorgana.ordercache.OrderCacheException;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -42,7 +43,9 @@ class PacedReplayIntegrationTests {
 							"--ordercache.resilience.open-duration=200ms",
 							"--ordercache.resilience.maintenance-interval=50ms")) {
 			OrderCacheService service = context.getBean(OrderCacheService.class);
-			CircuitBreaker circuit = context.getBean(CircuitBreaker.class);
+			// Standalone: one circuit, the whole connection's.
+			CircuitBreaker circuit = context.getBean(CircuitBreakers.class)
+				.forNode(CircuitBreakers.WHOLE_CONNECTION, () -> "");
 			List<TestOrder> orders = new ArrayList<>();
 			for (int i = 0; i < ORDERS; i++) {
 				orders.add(TestOrder.of("P" + (i % 10), "O" + i));

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.autoconfigure.OrderCacheProperties;
-import io.fatamorgana.ordercache.redis.CircuitBreaker;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +51,7 @@ final class RedisOutageBenchmark {
 
 	private final SpringCachedOrders spring;
 
-	private final CircuitBreaker breaker;
+	private final CircuitBreakers breakers;
 
 	private final OrderCacheService service;
 
@@ -61,7 +61,7 @@ final class RedisOutageBenchmark {
 		this.settings = settings;
 		this.annotated = context.getBean(AnnotatedOrders.class);
 		this.spring = context.getBean(SpringCachedOrders.class);
-		this.breaker = context.getBean(CircuitBreaker.class);
+		this.breakers = context.getBean(CircuitBreakers.class);
 		this.service = context.getBean(OrderCacheService.class);
 		this.springCache = Objects.requireNonNull(
 				context.getBean(CacheManager.class).getCache(BenchApplication.SPRING_CACHE), "Spring's cache");
@@ -128,7 +128,7 @@ final class RedisOutageBenchmark {
 		long start = System.nanoTime();
 		int detectionCalls = 0;
 		int failed = 0;
-		while (this.breaker.allowsCalls()) {
+		while (!this.breakers.anyOpen()) {
 			if (System.nanoTime() - start > DEADLINE_NANOS) {
 				throw new IllegalStateException("ordercache's circuit did not open within 60 s of Redis " + name);
 			}
@@ -178,7 +178,7 @@ final class RedisOutageBenchmark {
 
 	/** Waits until ordercache's probe closed the circuit and Lettuce reconnected; the nanos it took. */
 	private long awaitServing() {
-		return awaitUntil("both caches to answer", () -> this.breaker.allowsCalls() && answers());
+		return awaitUntil("both caches to answer", () -> !this.breakers.anyOpen() && answers());
 	}
 
 	private static long awaitUntil(String what, BooleanSupplier condition) {

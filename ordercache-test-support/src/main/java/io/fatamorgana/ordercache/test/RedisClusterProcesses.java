@@ -172,6 +172,49 @@ public final class RedisClusterProcesses implements AutoCloseable {
 	}
 
 	/**
+	 * Keeps every primary serving its slots whatever happens to another: no replica takes over a
+	 * primary that stops answering ({@code cluster-replica-no-failover yes}), and the other primaries
+	 * go on serving their slots while some are not served ({@code cluster-require-full-coverage no}).
+	 * A dead or frozen primary then stays the primary of its slots until it answers again.
+	 */
+	public void preventFailover() {
+		configureFailover(false);
+	}
+
+	/** Undoes {@link #preventFailover()}: Redis's defaults, a replica takes over a failed primary. */
+	public void allowFailover() {
+		configureFailover(true);
+	}
+
+	private void configureFailover(boolean allowed) {
+		for (Node node : this.nodes) {
+			node.commands.configSet("cluster-replica-no-failover", allowed ? "no" : "yes");
+			node.commands.configSet("cluster-require-full-coverage", allowed ? "yes" : "no");
+		}
+	}
+
+	/**
+	 * Freezes a node with SIGSTOP: its port stays open and its connections established, but it
+	 * answers nothing, like a Redis stalled by the machine or a long fork.
+	 * @param address {@code 127.0.0.1:port} of the node
+	 */
+	public void freeze(String address) {
+		Node node = node(address);
+		node.signal("STOP");
+		node.frozen = true;
+	}
+
+	/**
+	 * Lets a node frozen by {@link #freeze(String)} go on (SIGCONT).
+	 * @param address {@code 127.0.0.1:port} of the node
+	 */
+	public void thaw(String address) {
+		Node node = node(address);
+		node.signal("CONT");
+		node.frozen = false;
+	}
+
+	/**
 	 * Raw synchronous commands on one node, to look at what it holds.
 	 * @param address {@code 127.0.0.1:port} of a node
 	 * @return commands on a connection to that node only
@@ -228,7 +271,11 @@ public final class RedisClusterProcesses implements AutoCloseable {
 				nodes(), this.directory);
 	}
 
-	private void awaitHealthy() {
+	/**
+	 * Waits until every node reports {@code cluster_state:ok}, all agree on the topology, no node is
+	 * flagged failing and every replica is in sync, as after {@link #start()}.
+	 */
+	public void awaitHealthy() {
 		ProcessSupport.await("cluster_state:ok on every node, agreement on the topology and replicas in sync",
 				TIMEOUT, () -> {
 			Set<String> views = new HashSet<>();
@@ -253,7 +300,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
 	private Node liveNode() {
 		return this.nodes.stream()
-			.filter((node) -> node.process.isAlive())
+			.filter((node) -> node.process.isAlive() && !node.frozen)
 			.findFirst()
 			.orElseThrow(() -> new IllegalStateException("No node of the cluster is running"));
 	}
@@ -308,12 +355,31 @@ public final class RedisClusterProcesses implements AutoCloseable {
 
 		private final String id;
 
+		private volatile boolean frozen;
+
 		Node(int port, Process process, RedisClient client, StatefulRedisConnection<String, String> connection) {
 			this.port = port;
 			this.process = process;
 			this.client = client;
 			this.commands = connection.sync();
 			this.id = this.commands.clusterMyId();
+		}
+
+		void signal(String name) {
+			try {
+				Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(this.process.pid())).inheritIO()
+					.start();
+				if (kill.waitFor() != 0) {
+					throw new IllegalStateException("kill -" + name + " failed for redis-server pid " + this.process.pid());
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while signalling redis-server", ex);
+			}
 		}
 
 		void kill() {
