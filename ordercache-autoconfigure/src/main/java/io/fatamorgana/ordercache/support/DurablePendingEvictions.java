@@ -46,6 +46,12 @@ final class DurablePendingEvictions {
 	/** Most stored evictions read per poll. */
 	static final int PAGE_SIZE = 1_000;
 
+	/**
+	 * Most stored evictions read when Redis answers a probe, before the circuit closes; if the table
+	 * holds more, every period of the prefix is dropped instead.
+	 */
+	static final int PROBE_PAGE_SIZE = 10_000;
+
 	/** Most writes (business calls) whose rows go to the database in one batch. */
 	private static final int BATCH_SIZE = 500;
 
@@ -190,7 +196,13 @@ final class DurablePendingEvictions {
 	 */
 	void pollNow() {
 		try {
-			poll();
+			synchronized (this.database) {
+				doPoll(PROBE_PAGE_SIZE);
+				if (this.morePages) {
+					// The rows not read could name any order, and reads go to Redis once the circuit closes.
+					this.pending.all();
+				}
+			}
 		}
 		catch (RuntimeException ex) {
 			this.failureLog.warn("pending-evictions", "reading evictions from " + this.store.describe(), ex);
@@ -295,13 +307,13 @@ final class DurablePendingEvictions {
 
 	private void poll() {
 		synchronized (this.database) {
-			doPoll();
+			doPoll(PAGE_SIZE);
 		}
 	}
 
-	private void doPoll() {
+	private void doPoll(int pageSize) {
 		this.nextPoll = System.nanoTime() + this.pollIntervalNanos;
-		List<Stored> rows = this.store.oldest(this.keyPrefix, PAGE_SIZE);
+		List<Stored> rows = this.store.oldest(this.keyPrefix, pageSize);
 		Set<Long> read = new HashSet<>();
 		int added = 0;
 		for (Stored row : rows) {
@@ -311,7 +323,7 @@ final class DurablePendingEvictions {
 				added++;
 			}
 		}
-		this.morePages = rows.size() >= PAGE_SIZE;
+		this.morePages = rows.size() >= pageSize;
 		long last = this.morePages ? rows.get(rows.size() - 1).id() : Long.MAX_VALUE;
 		// Read before and gone now: another instance replayed and deleted them.
 		this.absorbed.keySet().removeIf((id) -> id <= last && !read.contains(id));

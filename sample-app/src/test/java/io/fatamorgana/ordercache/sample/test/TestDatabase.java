@@ -2,9 +2,12 @@ package io.fatamorgana.ordercache.sample.test;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -16,7 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public enum TestDatabase {
 
 	/** PostgreSQL on 127.0.0.1:5432, user postgres, database test; one schema per test class. */
-	POSTGRESQL("jdbc:postgresql://127.0.0.1:5432/test", "postgres") {
+	POSTGRESQL("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "postgres") {
 
 		@Override
 		String url(String schema) {
@@ -36,7 +39,7 @@ public enum TestDatabase {
 	},
 
 	/** MariaDB on 127.0.0.1:3306, user root; one database per test class. */
-	MARIADB("jdbc:mariadb://127.0.0.1:3306/test", "root") {
+	MARIADB("jdbc:mariadb://127.0.0.1:3306/test", "root", "mariadb") {
 
 		@Override
 		String url(String schema) {
@@ -59,9 +62,17 @@ public enum TestDatabase {
 
 	private final String username;
 
-	TestDatabase(String url, String username) {
+	private final String profile;
+
+	TestDatabase(String url, String username, String profile) {
 		this.url = url;
 		this.username = username;
+		this.profile = profile;
+	}
+
+	/** The sample's Spring profile for this database: {@code postgres} or {@code mariadb}. */
+	public String profile() {
+		return this.profile;
 	}
 
 	String base() {
@@ -93,11 +104,45 @@ public enum TestDatabase {
 
 	/** Creates the schema and points the application's data source and Flyway at it. */
 	public void useNewSchema(String schema, DynamicPropertyRegistry registry) {
+		createSchema(schema);
+		properties(schema).forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	/** Creates a schema (a database on MariaDB) named by {@link #newSchema}. */
+	public void createSchema(String schema) {
 		execute(create(schema));
-		registry.add("spring.datasource.url", () -> url(schema));
-		registry.add("spring.datasource.username", () -> this.username);
-		registry.add("spring.datasource.password", () -> "");
-		registry.add("spring.flyway.default-schema", () -> schema);
+	}
+
+	/**
+	 * The properties that point the application's data source and Flyway at a schema, for an
+	 * application started in another JVM.
+	 */
+	public Map<String, String> properties(String schema) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.datasource.url", url(schema));
+		properties.put("spring.datasource.username", this.username);
+		properties.put("spring.datasource.password", "");
+		properties.put("spring.flyway.default-schema", schema);
+		return properties;
+	}
+
+	/**
+	 * Runs a query in a schema and hands each row to a consumer.
+	 * @param schema the schema
+	 * @param sql the query
+	 * @param row called with the result set positioned on each row
+	 */
+	public void query(String schema, String sql, RowConsumer row) {
+		try (Connection connection = DriverManager.getConnection(url(schema), this.username, "");
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery(sql)) {
+			while (result.next()) {
+				row.accept(result);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not run '" + sql + "' on " + url(schema), ex);
+		}
 	}
 
 	/** Drops a schema made by {@link #useNewSchema}, with everything in it. */
@@ -116,6 +161,14 @@ public enum TestDatabase {
 
 	private Connection connect() throws SQLException {
 		return DriverManager.getConnection(this.url, this.username, "");
+	}
+
+	/** What {@link #query} does with each row. */
+	@FunctionalInterface
+	public interface RowConsumer {
+
+		void accept(ResultSet row) throws SQLException;
+
 	}
 
 }

@@ -1,0 +1,304 @@
+package io.fatamorgana.ordercache.sample.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.fatamorgana.ordercache.sample.test.Http.Response;
+import tools.jackson.databind.JsonNode;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Clients of a fleet of sample apps: each thread creates orders, changes their status, deletes
+ * them and reads them and their periods, each call through an instance picked at random, and checks
+ * every answer about its own orders against what it was told before: a read that begins after a
+ * change was acknowledged (by whichever instance) must show that change, and a deleted order must
+ * not be served. Nobody else changes a thread's orders, so what it was last told is the database's
+ * state.
+ */
+public final class OrderLoad implements AutoCloseable {
+
+	private final List<String> periods;
+
+	private final List<Worker> workers = new ArrayList<>();
+
+	private final Queue<String> staleReads = new ConcurrentLinkedQueue<>();
+
+	private final Queue<String> failedCalls = new ConcurrentLinkedQueue<>();
+
+	private final Set<String> deleted = ConcurrentHashMap.newKeySet();
+
+	private volatile List<SampleAppProcess> instances;
+
+	private volatile String phase = "start";
+
+	private volatile boolean running = true;
+
+	/**
+	 * Starts the clients.
+	 * @param threads how many
+	 * @param instances the instances they call
+	 * @param periods the periods their orders are created in
+	 */
+	public OrderLoad(int threads, List<SampleAppProcess> instances, List<String> periods) {
+		this.instances = List.copyOf(instances);
+		this.periods = List.copyOf(periods);
+		for (int i = 0; i < threads; i++) {
+			Worker worker = new Worker("load-" + i);
+			this.workers.add(worker);
+			worker.thread.start();
+		}
+	}
+
+	/** Names what the fleet goes through now, for the messages of what is found meanwhile. */
+	public void phase(String phase) {
+		this.phase = phase;
+	}
+
+	/** Calls finished, all threads together. */
+	public long calls() {
+		return this.workers.stream().mapToLong((worker) -> worker.calls.get()).sum();
+	}
+
+	/**
+	 * Stops calling an instance, and returns once no call to it is under way.
+	 * @param instance the instance
+	 */
+	public void retire(SampleAppProcess instance) {
+		this.instances = this.instances.stream().filter((candidate) -> candidate != instance).toList();
+		long[] before = this.workers.stream().mapToLong((worker) -> worker.calls.get()).toArray();
+		await("the calls under way to " + instance.name()).atMost(Duration.ofSeconds(60)).until(() -> {
+			for (int i = 0; i < before.length; i++) {
+				if (this.workers.get(i).calls.get() <= before[i] && this.workers.get(i).thread.isAlive()) {
+					return false;
+				}
+			}
+			return true;
+		});
+	}
+
+	/**
+	 * Waits until the clients made more calls.
+	 * @param calls how many more
+	 */
+	public void awaitCalls(long calls) {
+		long target = calls() + calls;
+		await(calls + " more calls").atMost(Duration.ofSeconds(60)).until(() -> calls() >= target);
+	}
+
+	/** Reads that showed an order older than an acknowledged change, or an acknowledged delete undone. */
+	public List<String> staleReads() {
+		return List.copyOf(this.staleReads);
+	}
+
+	/** Calls that did not get the answer the use case gives whatever the cache does. */
+	public List<String> failedCalls() {
+		return List.copyOf(this.failedCalls);
+	}
+
+	/** The orders the clients deleted, as {@code period/orderNo}. */
+	public Set<String> deleted() {
+		return Set.copyOf(this.deleted);
+	}
+
+	/** Stops the clients and waits for them. */
+	@Override
+	public void close() {
+		this.running = false;
+		for (Worker worker : this.workers) {
+			try {
+				worker.thread.join(Duration.ofSeconds(60).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/** What a thread was last told about one of its orders. */
+	private record Known(String period, String orderNo, long version, String status, boolean deleted) {
+
+		String path() {
+			return "/orders/" + this.period + "/" + this.orderNo;
+		}
+
+	}
+
+	private final class Worker {
+
+		private final Thread thread;
+
+		private final AtomicLong calls = new AtomicLong();
+
+		private final Map<String, Known> orders = new HashMap<>();
+
+		private final List<String> orderNumbers = new ArrayList<>();
+
+		Worker(String name) {
+			this.thread = new Thread(this::run, name);
+			this.thread.setDaemon(true);
+		}
+
+		private void run() {
+			while (OrderLoad.this.running) {
+				List<SampleAppProcess> instances = OrderLoad.this.instances;
+				SampleAppProcess instance = instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
+				try {
+					call(instance);
+				}
+				catch (RuntimeException ex) {
+					failed(instance, "a call", ex.toString());
+				}
+				this.calls.incrementAndGet();
+			}
+		}
+
+		private void call(SampleAppProcess instance) {
+			double choice = ThreadLocalRandom.current().nextDouble();
+			if (this.orders.size() < 5 || choice < 0.25) {
+				create(instance);
+			}
+			else if (choice < 0.45) {
+				changeStatus(instance, pick());
+			}
+			else if (choice < 0.52) {
+				delete(instance, pick());
+			}
+			else if (choice < 0.9) {
+				read(instance, pick());
+			}
+			else {
+				readPeriod(instance, OrderLoad.this.periods.get(ThreadLocalRandom.current().nextInt(OrderLoad.this.periods.size())));
+			}
+		}
+
+		private Known pick() {
+			String orderNo = this.orderNumbers.get(ThreadLocalRandom.current().nextInt(this.orderNumbers.size()));
+			return this.orders.get(orderNo);
+		}
+
+		private void create(SampleAppProcess instance) {
+			String period = OrderLoad.this.periods.get(ThreadLocalRandom.current().nextInt(OrderLoad.this.periods.size()));
+			Response response = instance.http()
+				.post("/create", "{\"uid\":\"" + this.thread.getName() + "\",\"period_number\":\"" + period
+						+ "\",\"amount\":12.50}");
+			if (response.status() != 201) {
+				failed(instance, "POST /create", response.status() + " " + response.body());
+				return;
+			}
+			JsonNode order = response.json();
+			remember(new Known(period, order.get("order_no").asString(), order.get("version").asLong(),
+					order.get("status").asString(), false));
+		}
+
+		private void changeStatus(SampleAppProcess instance, Known known) {
+			String next = switch (known.status()) {
+				case "pending" -> ThreadLocalRandom.current().nextBoolean() ? "paid" : "cancelled";
+				case "paid" -> "cancelled";
+				default -> null;
+			};
+			if (known.deleted() || next == null) {
+				read(instance, known);
+				return;
+			}
+			Response response = instance.http().put(known.path() + "/status", "{\"status\":\"" + next + "\"}");
+			if (response.status() != 200) {
+				failed(instance, "PUT " + known.path() + "/status", response.status() + " " + response.body());
+				return;
+			}
+			JsonNode order = response.json();
+			remember(new Known(known.period(), known.orderNo(), order.get("version").asLong(),
+					order.get("status").asString(), false));
+		}
+
+		private void delete(SampleAppProcess instance, Known known) {
+			if (known.deleted()) {
+				read(instance, known);
+				return;
+			}
+			Response response = instance.http().delete(known.path());
+			if (response.status() != 204) {
+				failed(instance, "DELETE " + known.path(), response.status() + " " + response.body());
+				return;
+			}
+			OrderLoad.this.deleted.add(known.period() + "/" + known.orderNo());
+			remember(new Known(known.period(), known.orderNo(), known.version(), known.status(), true));
+		}
+
+		private void read(SampleAppProcess instance, Known known) {
+			Response response = instance.http().get(known.path());
+			if (known.deleted()) {
+				if (response.status() != 404) {
+					stale(instance, "GET " + known.path(), "deleted, but answered " + response.status() + " "
+							+ response.body());
+				}
+				return;
+			}
+			if (response.status() != 200) {
+				failed(instance, "GET " + known.path(), response.status() + " " + response.body());
+				return;
+			}
+			compare(instance, "GET " + known.path(), known, response.json());
+		}
+
+		private void readPeriod(SampleAppProcess instance, String period) {
+			Response response = instance.http().get("/orders/" + period);
+			if (response.status() != 200) {
+				failed(instance, "GET /orders/" + period, response.status() + " " + response.body());
+				return;
+			}
+			Map<String, JsonNode> served = new HashMap<>();
+			response.json().valueStream().forEach((order) -> served.put(order.get("order_no").asString(), order));
+			for (Known known : this.orders.values()) {
+				if (!known.period().equals(period)) {
+					continue;
+				}
+				JsonNode order = served.get(known.orderNo());
+				if (known.deleted() && order != null) {
+					stale(instance, "GET /orders/" + period, known.orderNo() + " deleted, but served");
+				}
+				else if (!known.deleted() && order == null) {
+					stale(instance, "GET /orders/" + period, known.orderNo() + " created, but missing");
+				}
+				else if (order != null) {
+					compare(instance, "GET /orders/" + period, known, order);
+				}
+			}
+		}
+
+		private void compare(SampleAppProcess instance, String call, Known known, JsonNode order) {
+			long version = order.get("version").asLong();
+			String status = order.get("status").asString();
+			if (version != known.version() || !status.equals(known.status())) {
+				stale(instance, call, known.orderNo() + " version " + version + " " + status + ", acknowledged "
+						+ known.version() + " " + known.status());
+			}
+		}
+
+		private void remember(Known known) {
+			if (this.orders.put(known.orderNo(), known) == null) {
+				this.orderNumbers.add(known.orderNo());
+			}
+		}
+
+		private void stale(SampleAppProcess instance, String call, String what) {
+			OrderLoad.this.staleReads.add(OrderLoad.this.phase + ": " + instance.name() + " " + call + ": " + what);
+		}
+
+		private void failed(SampleAppProcess instance, String call, String what) {
+			OrderLoad.this.failedCalls.add(OrderLoad.this.phase + ": " + instance.name() + " " + call + ": " + what);
+		}
+
+	}
+
+}
