@@ -44,6 +44,23 @@ final class FirstConnection {
 	}
 
 	/**
+	 * Waits for the shared connection at startup, when no business call waits on it yet: a Redis
+	 * that answers is connected before the first calls (a cold JVM takes longer to connect than a
+	 * call's timeout), and one that does not delays startup by this bound only.
+	 * @param timeoutNanos how long at most
+	 * @return whether the connection is established
+	 */
+	boolean awaitAtStartup(long timeoutNanos) {
+		try {
+			await(timeoutNanos);
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * Waits for the shared connection.
 	 * @param timeoutNanos how long at most
 	 * @throws DataAccessException if it is not established within the timeout, or the attempt failed

@@ -43,6 +43,7 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
@@ -65,7 +66,7 @@ import org.springframework.util.Assert;
  * and nothing at all once the breaker is open, and a dead Cluster primary costs only the calls for
  * its slots. Scripts are sent by EVALSHA, and by EVAL once when Redis does not know them yet.
  */
-public final class LettuceOrderHashStore implements OrderHashStore, InitializingBean {
+public final class LettuceOrderHashStore implements OrderHashStore, InitializingBean, SmartInitializingSingleton {
 
 	/** Default for {@code ordercache.resilience.max-concurrent-calls}. */
 	public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
@@ -158,10 +159,20 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		this.callPermits = new Semaphore(maxConcurrentCalls);
 	}
 
-	/** Starts connecting in the background, so that the first calls find the connection made. */
+	/** Starts connecting in the background, as early as possible. */
 	@Override
 	public void afterPropertiesSet() {
 		this.firstConnection.start();
+	}
+
+	/**
+	 * Before the application takes calls (and before a warm-up runs), waits for the connection for
+	 * at most the bulk timeout: not a business call's cost, and a Redis that does not answer delays
+	 * startup by that much only; calls then wait at most their own timeout.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.firstConnection.awaitAtStartup(this.bulkTimeoutNanos);
 	}
 
 	/**

@@ -34,7 +34,10 @@ class WarmUpIntegrationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, OrderCacheAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.url=" + TestRedis.url(), "ordercache.key-prefix=" + PREFIX,
-				"ordercache.batch-chunk-size=100")
+				"ordercache.batch-chunk-size=100",
+				// As in the other integration tests (src/test/resources): a busy CI machine may pause
+				// longer than the production default of 50ms.
+				"ordercache.resilience.command-timeout=2s")
 		.withBean(OrderWarmUpSource.class, () -> WarmUpIntegrationTests::orders);
 
 	@AfterAll
