@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.fatamorgana.ordercache.CacheStatistics;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
@@ -28,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code ordercache.failures} (cause = redis, skipped, unreadable, invalid)</li>
  * <li>{@code ordercache.evictions.pending}, {@code ordercache.circuit.open},
  * {@code ordercache.warmup.orders} (gauges)</li>
+ * <li>{@code ordercache.circuit.openings}: how often a circuit opened (goal while Redis is healthy: 0)</li>
+ * <li>{@code ordercache.redis.timeout}: the adaptive command timeout now (gauge, seconds);
+ * {@code ordercache.redis.replies.late}: replies that came after their call stopped waiting but
+ * within the ceiling (Redis slow, not dead)</li>
  * <li>{@code ordercache.redis.commands} (command, outcome = success: Redis answered, failure: it
  * timed out or the connection failed) timer</li>
  * </ul>
@@ -38,6 +43,8 @@ public final class OrderCacheMetrics implements MeterBinder {
 
 	private final OrderHashStore store;
 
+	private final CircuitBreakers circuitBreakers;
+
 	private final OrderCacheCounters counters;
 
 	private final @Nullable OrderCacheWarmUp warmUp;
@@ -46,13 +53,15 @@ public final class OrderCacheMetrics implements MeterBinder {
 	 * Creates the meters' binder.
 	 * @param engine the engine whose statistics the meters read
 	 * @param store the store whose round trips are timed
+	 * @param circuitBreakers the circuits whose openings are counted
 	 * @param counters the counters of failures by cause
 	 * @param warmUp the warm-up whose progress is measured, or {@code null} when there is none
 	 */
-	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, OrderCacheCounters counters,
-			@Nullable OrderCacheWarmUp warmUp) {
+	public OrderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, CircuitBreakers circuitBreakers,
+			OrderCacheCounters counters, @Nullable OrderCacheWarmUp warmUp) {
 		this.engine = engine;
 		this.store = store;
+		this.circuitBreakers = circuitBreakers;
 		this.counters = counters;
 		this.warmUp = warmUp;
 	}
@@ -79,6 +88,9 @@ public final class OrderCacheMetrics implements MeterBinder {
 		Gauge.builder("ordercache.circuit.open", this.engine, (engine) -> engine.statistics().circuitOpen() ? 1 : 0)
 			.description("1 while cache calls skip Redis because it did not answer")
 			.register(registry);
+		FunctionCounter.builder("ordercache.circuit.openings", this.circuitBreakers, CircuitBreakers::openings)
+			.description("How often a circuit opened: Redis, or a Redis Cluster primary, did not answer")
+			.register(registry);
 		if (this.warmUp != null) {
 			Gauge.builder("ordercache.warmup.orders", this.warmUp, OrderCacheWarmUp::written)
 				.description("Orders written by the warm-up of hot periods so far")
@@ -86,6 +98,13 @@ public final class OrderCacheMetrics implements MeterBinder {
 		}
 		if (this.store instanceof LettuceOrderHashStore lettuce) {
 			lettuce.setObserver(new Timers(registry));
+			Gauge.builder("ordercache.redis.timeout", lettuce, (store) -> store.currentCommandTimeout().toNanos() / 1e9)
+				.description("How long a command on one order waits for Redis now (adapts to its latency)")
+				.baseUnit("seconds")
+				.register(registry);
+			FunctionCounter.builder("ordercache.redis.replies.late", lettuce, LettuceOrderHashStore::repliesAnsweredLate)
+				.description("Replies that came after their call stopped waiting, within the ceiling: Redis slow, not dead")
+				.register(registry);
 		}
 	}
 

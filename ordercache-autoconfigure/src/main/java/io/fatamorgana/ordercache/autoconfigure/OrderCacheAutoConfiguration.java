@@ -102,7 +102,8 @@ public final class OrderCacheAutoConfiguration {
 		}
 		OrderCacheProperties.Resilience resilience = properties.getResilience();
 		return new LettuceOrderHashStore(lettuce, circuitBreakers, resilience.getCommandTimeout(),
-				resilience.getBulkTimeout(), resilience.getMaxConcurrentCalls());
+				resilience.effectiveCommandTimeoutCeiling(), resilience.getBulkTimeout(),
+				resilience.getMaxConcurrentCalls());
 	}
 
 	/**

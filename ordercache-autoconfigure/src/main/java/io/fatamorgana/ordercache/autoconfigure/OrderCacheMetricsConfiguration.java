@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
 import io.fatamorgana.ordercache.actuate.OrderCacheMetrics;
+import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
@@ -23,9 +24,9 @@ class OrderCacheMetricsConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, OrderCacheCounters counters,
-			ObjectProvider<OrderCacheWarmUp> warmUp) {
-		return new OrderCacheMetrics(engine, store, counters, warmUp.getIfAvailable());
+	OrderCacheMetrics orderCacheMetrics(OrderCacheEngine engine, OrderHashStore store, CircuitBreakers circuitBreakers,
+			OrderCacheCounters counters, ObjectProvider<OrderCacheWarmUp> warmUp) {
+		return new OrderCacheMetrics(engine, store, circuitBreakers, counters, warmUp.getIfAvailable());
 	}
 
 }

@@ -355,10 +355,20 @@ public class OrderCacheProperties implements InitializingBean {
 	public static class Resilience {
 
 		/**
-		 * How long the cache waits for Redis to answer a command on one order, independent of
-		 * spring.data.redis.timeout.
+		 * How long the cache waits at least for Redis to answer a command on one order,
+		 * independent of spring.data.redis.timeout. The wait adapts to how fast Redis answers
+		 * (twice the slowest reply of the last one to two seconds) up to command-timeout-ceiling;
+		 * with no replies (Redis dead) it is this.
 		 */
 		private Duration commandTimeout = Duration.ofMillis(50);
+
+		/**
+		 * How long the cache waits at most for Redis to answer a command on one order. A reply
+		 * that comes after its call stopped waiting but within this counts as an answer (Redis is
+		 * slow, not dead) and lengthens the wait; one later than this counts as a failure towards
+		 * the circuit. Set it to command-timeout (or shorter) for a fixed wait.
+		 */
+		private Duration commandTimeoutCeiling = Duration.ofMillis(500);
 
 		/**
 		 * How long the cache waits for Redis to answer a command on many orders (a batch chunk, a
@@ -428,6 +438,23 @@ public class OrderCacheProperties implements InitializingBean {
 			this.commandTimeout = commandTimeout;
 		}
 
+		public Duration getCommandTimeoutCeiling() {
+			return this.commandTimeoutCeiling;
+		}
+
+		public void setCommandTimeoutCeiling(Duration commandTimeoutCeiling) {
+			this.commandTimeoutCeiling = commandTimeoutCeiling;
+		}
+
+		/**
+		 * The ceiling that applies: never shorter than the command timeout.
+		 * @return the longer of command-timeout-ceiling and command-timeout
+		 */
+		public Duration effectiveCommandTimeoutCeiling() {
+			return (this.commandTimeoutCeiling.compareTo(this.commandTimeout) < 0) ? this.commandTimeout
+					: this.commandTimeoutCeiling;
+		}
+
 		public Duration getBulkTimeout() {
 			return this.bulkTimeout;
 		}
@@ -470,6 +497,7 @@ public class OrderCacheProperties implements InitializingBean {
 
 		void validate() {
 			requirePositive("ordercache.resilience.command-timeout", this.commandTimeout);
+			requirePositive("ordercache.resilience.command-timeout-ceiling", this.commandTimeoutCeiling);
 			requirePositive("ordercache.resilience.bulk-timeout", this.bulkTimeout);
 			requirePositive("ordercache.resilience.open-duration", this.openDuration);
 			requirePositive("ordercache.resilience.maintenance-interval", this.maintenanceInterval);

@@ -37,6 +37,8 @@ public final class CircuitBreaker {
 
 	private final AtomicLong opened = new AtomicLong();
 
+	private final Runnable onOpen;
+
 	/**
 	 * Creates a closed breaker.
 	 * @param failureThreshold consecutive failures that open it
@@ -55,6 +57,17 @@ public final class CircuitBreaker {
 	 * @param target what it keeps calls away from, as the log names it ({@code Redis node 10.0.0.7:6379})
 	 */
 	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock, String target) {
+		this(failureThreshold, openDuration, clock, target, () -> {
+		});
+	}
+
+	/**
+	 * Creates a closed breaker for one target, telling someone each time it opens.
+	 * @param onOpen run each time the breaker opens
+	 */
+	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock, String target,
+			Runnable onOpen) {
+		this.onOpen = onOpen;
 		this.failureThreshold = failureThreshold;
 		this.openNanos = openDuration.toNanos();
 		this.clock = clock;
@@ -89,6 +102,7 @@ public final class CircuitBreaker {
 		if (this.consecutiveFailures.incrementAndGet() >= this.failureThreshold
 				&& this.openUntil.compareAndSet(0, this.clock.getAsLong() + this.openNanos)) {
 			this.opened.incrementAndGet();
+			this.onOpen.run();
 			logger.warn("Order cache circuit opened after " + this.failureThreshold + " consecutive failures of "
 					+ this.target + "; cache calls to it are skipped until it answers a probe");
 		}

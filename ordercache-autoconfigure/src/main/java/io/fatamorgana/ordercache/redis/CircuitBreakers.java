@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -48,6 +49,8 @@ public final class CircuitBreakers {
 
 	private final ConcurrentMap<String, Circuit> circuits = new ConcurrentHashMap<>();
 
+	private final LongAdder openings = new LongAdder();
+
 	/**
 	 * Creates the breakers, none yet: each is created closed on its node's first call.
 	 * @param failureThreshold consecutive failures of a node that open its circuit
@@ -89,7 +92,7 @@ public final class CircuitBreakers {
 	private Circuit newCircuit(String node, String address) {
 		String target = node.equals(WHOLE_CONNECTION) ? "Redis" : "Redis node " + address;
 		return new Circuit(address,
-				new CircuitBreaker(this.failureThreshold, this.openDuration, this.clock, target));
+				new CircuitBreaker(this.failureThreshold, this.openDuration, this.clock, target, this.openings::increment));
 	}
 
 	/**
@@ -136,6 +139,14 @@ public final class CircuitBreakers {
 			logger.info("Order cache circuit of Redis node " + forgotten.address() + " dropped: the node serves no"
 					+ " slots any more, and calls for its former slots go to their new primary");
 		}
+	}
+
+	/**
+	 * How often any circuit opened since startup, forgotten ones included.
+	 * @return the count
+	 */
+	public long openings() {
+		return this.openings.sum();
 	}
 
 	/**

@@ -107,7 +107,9 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	private final CircuitBreakers circuitBreakers;
 
-	private final long commandTimeoutNanos;
+	private final AdaptiveTimeout commandTimeout;
+
+	private final OverdueReplies overdueReplies;
 
 	private final long bulkTimeoutNanos;
 
@@ -129,30 +131,35 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
 	 * @param circuitBreakers the breakers of the nodes, one of which every call goes through
-	 * @param commandTimeout how long to wait for a single-order command
+	 * @param commandTimeout how long to wait for a single-order command, fixed
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
 			Duration commandTimeout, Duration bulkTimeout) {
-		this(connectionFactory, circuitBreakers, commandTimeout, bulkTimeout, DEFAULT_MAX_CONCURRENT_CALLS);
+		this(connectionFactory, circuitBreakers, commandTimeout, commandTimeout, bulkTimeout,
+				DEFAULT_MAX_CONCURRENT_CALLS);
 	}
 
 	/**
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
 	 * @param circuitBreakers the breakers of the nodes, one of which every call goes through
-	 * @param commandTimeout how long to wait for a single-order command
+	 * @param commandTimeout how long to wait for a single-order command at least; the wait adapts to
+	 * how fast Redis answers ({@link AdaptiveTimeout})
+	 * @param commandTimeoutCeiling how long to wait for a single-order command at most; a reply
+	 * later than this is a failure of its node
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
 	 * @param maxConcurrentCalls most calls waiting for Redis at once; more are refused at once
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
-			Duration commandTimeout, Duration bulkTimeout, int maxConcurrentCalls) {
+			Duration commandTimeout, Duration commandTimeoutCeiling, Duration bulkTimeout, int maxConcurrentCalls) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");
 		Assert.notNull(circuitBreakers, "circuitBreakers must not be null");
 		Assert.isTrue(maxConcurrentCalls >= 1, "maxConcurrentCalls must be at least 1");
 		this.connectionFactory = connectionFactory;
 		this.circuitBreakers = circuitBreakers;
-		this.commandTimeoutNanos = commandTimeout.toNanos();
+		this.commandTimeout = new AdaptiveTimeout(commandTimeout, commandTimeoutCeiling);
+		this.overdueReplies = new OverdueReplies(this.commandTimeout);
 		this.bulkTimeoutNanos = bulkTimeout.toNanos();
 		this.firstConnection = new FirstConnection(connectionFactory);
 		this.maxConcurrentCalls = maxConcurrentCalls;
@@ -231,11 +238,14 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		// is never sent, and Redis answers a plain HGETALL a third faster than the same read inside a
 		// script, which copies the reply into Lua and back.
 		byte[] hashKey = bytes(key);
-		PeriodHead head = guarded("entries-size", breakerFor(key), this.commandTimeoutNanos, (redis) -> {
+		CircuitBreaker node = breakerFor(key);
+		long timeout = this.commandTimeout.nanos();
+		PeriodHead head = guarded("entries-size", node, timeout, (redis) -> {
 			RedisFuture<Long> size = redis.hlen(hashKey);
 			RedisFuture<List<KeyValue<byte[], byte[]>>> meta = redis.hmget(hashKey, COMPLETE, EPOCH, SEQUENCE);
-			return new PeriodHead(LettuceFutures.awaitOrCancel(size, this.commandTimeoutNanos, TimeUnit.NANOSECONDS),
-					LettuceFutures.awaitOrCancel(meta, this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
+			// Both were sent before the first wait: the second reply comes right after the first.
+			return new PeriodHead(this.overdueReplies.await(size, timeout, node),
+					this.overdueReplies.await(meta, timeout, node));
 		});
 		long fields = head.fields();
 		boolean complete = head.meta().get(0).hasValue();
@@ -509,10 +519,21 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		}
 	}
 
+	/**
+	 * PINGs Redis, waiting for the ceiling of the command timeout: the probe costs no business call,
+	 * and a Redis that answers within the ceiling is one whose circuit may close. Its latency feeds
+	 * the adaptive timeout, so that calls after the circuit closes wait long enough.
+	 */
 	@Override
 	public void ping() {
-		this.firstConnection.await(this.commandTimeoutNanos);
-		execute((redis) -> LettuceFutures.awaitOrCancel(redis.ping(), this.commandTimeoutNanos, TimeUnit.NANOSECONDS));
+		long timeout = this.commandTimeout.ceilingNanos();
+		this.firstConnection.await(timeout);
+		execute((redis) -> {
+			long sent = System.nanoTime();
+			String pong = LettuceFutures.awaitOrCancel(redis.ping(), timeout, TimeUnit.NANOSECONDS);
+			this.commandTimeout.record(System.nanoTime() - sent);
+			return pong;
+		});
 	}
 
 	/**
@@ -537,7 +558,7 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 		}
 		try {
 			execute((redis) -> {
-				long deadline = System.nanoTime() + this.commandTimeoutNanos;
+				long deadline = System.nanoTime() + this.commandTimeout.ceilingNanos();
 				return LettuceFutures.awaitOrCancel(node(redis, node, deadline).ping(), deadline - System.nanoTime(),
 						TimeUnit.NANOSECONDS);
 			});
@@ -640,9 +661,31 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	private <T> T call(String name, String key, boolean bulk,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
-		long timeout = bulk ? this.bulkTimeoutNanos : this.commandTimeoutNanos;
-		return guarded(name, breakerFor(key), timeout,
-				(redis) -> LettuceFutures.awaitOrCancel(command.apply(redis), timeout, TimeUnit.NANOSECONDS));
+		CircuitBreaker node = breakerFor(key);
+		if (bulk) {
+			long timeout = this.bulkTimeoutNanos;
+			return guarded(name, node, timeout,
+					(redis) -> LettuceFutures.awaitOrCancel(command.apply(redis), timeout, TimeUnit.NANOSECONDS));
+		}
+		long timeout = this.commandTimeout.nanos();
+		return guarded(name, node, timeout, (redis) -> this.overdueReplies.await(command.apply(redis), timeout, node));
+	}
+
+	/**
+	 * How long a command on one order waits for its reply now.
+	 * @return the adaptive command timeout
+	 */
+	public Duration currentCommandTimeout() {
+		return Duration.ofNanos(this.commandTimeout.nanos());
+	}
+
+	/**
+	 * How many replies came after their call had stopped waiting, but within the ceiling, so that
+	 * they counted as answers, not failures.
+	 * @return the count since startup
+	 */
+	public long repliesAnsweredLate() {
+		return this.overdueReplies.answeredLate();
 	}
 
 	/**
@@ -667,6 +710,13 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 			circuitBreaker.succeeded();
 			success = true;
 			return result;
+		}
+		catch (QueryTimeoutException ex) {
+			if (!(ex.getCause() instanceof OverdueReplies.Overdue)) {
+				circuitBreaker.failed();
+			}
+			// else the reply, when it comes or does not by the ceiling, tells the breaker
+			throw ex;
 		}
 		catch (RedisSystemException ex) {
 			if (ex.getCause() instanceof RedisCommandExecutionException) {

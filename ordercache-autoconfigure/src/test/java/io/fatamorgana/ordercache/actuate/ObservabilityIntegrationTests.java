@@ -121,6 +121,10 @@ class ObservabilityIntegrationTests {
 		assertThat(this.registry.get("ordercache.redis.commands").tag("command", "get").tag("outcome", "success")
 			.timer().count()).isPositive();
 		assertThat(this.registry.get("ordercache.circuit.open").gauge().value()).isZero();
+		assertThat(this.registry.get("ordercache.circuit.openings").functionCounter().count()).isNotNegative();
+		assertThat(this.registry.get("ordercache.redis.replies.late").functionCounter().count()).isNotNegative();
+		// The test resources' command-timeout (2s) is above the default ceiling, so the wait is fixed at it.
+		assertThat(this.registry.get("ordercache.redis.timeout").gauge().value()).isEqualTo(2.0);
 		assertThat(this.registry.get("ordercache.failures").tag("cause", "skipped").functionCounter().count()).isZero();
 		assertThat(this.registry.find("ordercache.failures").functionCounters()).hasSize(4);
 		assertThat(this.registry.get("ordercache.evictions.pending").gauge().value()).isZero();

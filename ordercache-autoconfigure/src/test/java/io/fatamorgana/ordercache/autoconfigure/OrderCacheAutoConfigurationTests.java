@@ -214,6 +214,21 @@ class OrderCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void theCommandTimeoutAdaptsUpToItsCeilingAndACeilingBelowTheTimeoutFixesIt() {
+		this.contextRunner.run((context) -> {
+			OrderCacheProperties.Resilience resilience = context.getBean(OrderCacheProperties.class).getResilience();
+			assertThat(resilience.getCommandTimeout()).isEqualTo(Duration.ofMillis(50));
+			assertThat(resilience.effectiveCommandTimeoutCeiling()).isEqualTo(Duration.ofMillis(500));
+		});
+		this.contextRunner.withPropertyValues("ordercache.resilience.command-timeout=2s").run((context) -> {
+			OrderCacheProperties.Resilience resilience = context.getBean(OrderCacheProperties.class).getResilience();
+			assertThat(resilience.effectiveCommandTimeoutCeiling()).isEqualTo(Duration.ofSeconds(2));
+		});
+		assertInvalid("ordercache.resilience.command-timeout-ceiling=0ms",
+				"ordercache.resilience.command-timeout-ceiling", "must be at least 1ms");
+	}
+
+	@Test
 	void otherInvalidPropertiesFailStartupNamingTheProperty() {
 		assertInvalid("ordercache.batch-chunk-size=0", "ordercache.batch-chunk-size", "between 1 and 5000");
 		assertInvalid("ordercache.identity.period-property=1st", "ordercache.identity.period-property",

@@ -55,7 +55,7 @@ public final class BenchmarkSuite {
 		}
 		try (BenchRedis redis = new BenchRedis(redisUrl)) {
 			BenchSettings settings = new BenchSettings(quick, redisUrl, (jar != null) ? Path.of(jar) : null, work);
-			List<String> only = List.of(option(args, "--only", "1,2,3,4,5,6").split(","));
+			List<String> only = List.of(option(args, "--only", "1,2,3,4,5,6,7").split(","));
 			Map<String, Callable<Section>> benchmarks = new LinkedHashMap<>();
 			benchmarks.put("1. Batch write of 10,000 orders", () -> SuiteSections.batchWrite(settings));
 			benchmarks.put("2. Cache hit", () -> SuiteSections.readHit(settings));
@@ -63,6 +63,7 @@ public final class BenchmarkSuite {
 			benchmarks.put("4. Redis down and frozen", () -> RedisOutageBenchmark.run(settings));
 			benchmarks.put("5. Period read", () -> SuiteSections.periodRead(settings));
 			benchmarks.put("6. Sample app over HTTP", () -> HttpLoadBenchmark.run(settings));
+			benchmarks.put("7. Sample app over HTTP beside a CPU hog", () -> HttpLoadBenchmark.runBesideCpuHog(settings));
 			List<Section> sections = new ArrayList<>();
 			benchmarks.forEach((title, benchmark) -> {
 				if (only.contains(title.substring(0, title.indexOf('.')))) {

@@ -78,6 +78,7 @@ final class RedisOutageBenchmark {
 		// hits; an outage is about what a user gets out of the box, so the defaults are put back.
 		Map<String, Object> properties = Map.of("spring.data.redis.timeout", SPRING_TIMEOUT.toMillis() + "ms",
 				"ordercache.resilience.command-timeout", DEFAULTS.getCommandTimeout().toMillis() + "ms",
+				"ordercache.resilience.command-timeout-ceiling", DEFAULTS.getCommandTimeoutCeiling().toMillis() + "ms",
 				"ordercache.resilience.bulk-timeout", DEFAULTS.getBulkTimeout().toMillis() + "ms",
 				"ordercache.resilience.failure-threshold", DEFAULTS.getFailureThreshold(),
 				"ordercache.resilience.open-duration", DEFAULTS.getOpenDuration().toMillis() + "ms");
@@ -249,8 +250,10 @@ final class RedisOutageBenchmark {
 				The benchmark starts a redis-server of its own, caches one order in both caches so that \
 				every read is a hit while Redis is up, then stops Redis (*down*: nothing listens, Lettuce \
 				reconnects in the background) and later freezes it with SIGSTOP (*frozen*: the connection \
-				stays open, nothing answers). ordercache runs with its defaults: each cache command waits at \
-				most %s (`ordercache.resilience.command-timeout`), and after %d failures in a row its \
+				stays open, nothing answers). ordercache runs with its defaults: each cache command waits \
+				%s (`ordercache.resilience.command-timeout`), more when Redis is answering slowly (twice its \
+				slowest recent reply, at most `command-timeout-ceiling`, %s); a command Redis has not \
+				answered within that ceiling is a failure, and after %d failures in a row its \
 				circuit opens and calls skip Redis until a background PING is answered; its figures are \
 				taken once the circuit is open, after as many warm-up calls as are measured. Spring's \
 				`RedisCacheManager` has no such breaker: every `@Cacheable` call waits for \
@@ -270,7 +273,8 @@ final class RedisOutageBenchmark {
 				| no cache (`findWithoutCache`) | %s | %s | %s |
 				| ordercache `@CachedOrder` (hit) | %s | %s | %s |
 				| Spring `@Cacheable` (hit) | %s | %s | %s |
-				""".formatted(millis(DEFAULTS.getCommandTimeout()), DEFAULTS.getFailureThreshold(),
+				""".formatted(millis(DEFAULTS.getCommandTimeout()), millis(DEFAULTS.getCommandTimeoutCeiling()),
+				DEFAULTS.getFailureThreshold(),
 				millis(SPRING_TIMEOUT), millis(DEFAULTS.getCommandTimeout()), plain.calls(),
 				Format.nanos(plain.p50()), Format.nanos(plain.p99()), Format.nanos(plain.max()),
 				Format.nanos(ordercacheUp.p50()), Format.nanos(ordercacheUp.p99()), Format.nanos(ordercacheUp.max()),
