@@ -97,6 +97,11 @@ class FleetTests {
 			// orders as Redis kept them, from the restart until the table is empty and after.
 			List<String> stale = new ArrayList<>();
 			long restarted = fleet.restartRedis();
+			// The documented window: Redis answers the instances one by one; an order changed on one that
+			// has not noticed yet may be served old by one that has, until that one reads the table
+			// (poll-interval, 1 s; 3 s allowed for a loaded machine). Only changes made until every
+			// survivor's circuit closed get it.
+			fleet.load().tolerateOtherInstancesChangesFor(Duration.ofSeconds(3));
 			long deadline = restarted + Duration.ofSeconds(60).toNanos();
 			int roundsAfterReplay = 0;
 			while (roundsAfterReplay < 5) {
@@ -108,14 +113,17 @@ class FleetTests {
 				}
 			}
 			long replayed = System.nanoTime();
+			fleet.awaitEveryCircuitClosed();
+			fleet.load().endTolerance();
 			fleet.load().phase("Redis back, A's evictions replayed");
 			fleet.load().awaitCalls(200);
 			fleet.load().close();
 
 			fleet.awaitQuiescence();
 			System.out.printf("FleetTests (%s, jdbc): A's evictions replayed and deleted %d ms after Redis restarted;"
-					+ " %d client calls; survivors: %s%n", database, (replayed - restarted) / 1_000_000,
-					fleet.load().calls(), fleet.statistics());
+					+ " %d client calls; %d reads within the documented window of another instance's change %s;"
+					+ " survivors: %s%n", database, (replayed - restarted) / 1_000_000, fleet.load().calls(),
+					fleet.load().boundedStaleReads().size(), fleet.load().boundedStaleReads(), fleet.statistics());
 			assertThat(stale).as("reads of A's orders older than the database").isEmpty();
 			assertThat(fleet.load().staleReads()).as("clients' reads older than an acknowledged change").isEmpty();
 			assertThat(fleet.load().failedCalls()).as("failed client calls").isEmpty();
@@ -289,6 +297,12 @@ class FleetTests {
 			}
 			load().phase("Redis back");
 			return restarted;
+		}
+
+		void awaitEveryCircuitClosed() {
+			await("every survivor's circuit closed").atMost(Duration.ofSeconds(30))
+				.untilAsserted(() -> survivors().forEach((instance) -> assertThat(
+						instance.http().get("/cache/stats").field("circuit_open")).as(instance.name()).isEqualTo("false")));
 		}
 
 		List<SampleAppProcess> survivors() {
