@@ -2,6 +2,8 @@ package com.example.purchases;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -95,6 +97,27 @@ class PurchaseCacheTests {
 				"\"version\":2");
 		assertThat(this.purchases.find(period, created.getPurchaseId())).get()
 			.extracting(Purchase::getStatus, Purchase::getVersion).containsExactly("SHIPPED", 2L);
+	}
+
+	@Test
+	void aBatchOfEntitiesChangedInATransactionIsCachedAsCommitted() {
+		String period = RUN + "_2026-11";
+		Purchase first = this.purchases.create(period, "dave", new BigDecimal("1.00"));
+		Purchase second = this.purchases.create(period, "erin", new BigDecimal("2.00"));
+		new TransactionTemplate(this.transactionManager).executeWithoutResult((status) -> {
+			List<Purchase> changed = new ArrayList<>();
+			for (Purchase purchase : List.of(first, second)) {
+				Purchase loaded = this.repository.findById(purchase.getPurchaseId()).orElseThrow();
+				loaded.setStatus("PAID");
+				// A plain save(): the flush at commit sets the @Version, after batchCacheOrders returned.
+				changed.add(this.repository.save(loaded));
+			}
+			this.cache.batchCacheOrders(changed);
+		});
+		for (Purchase purchase : List.of(first, second)) {
+			assertThat(redis.hget(KEY_PREFIX + period, purchase.getPurchaseId())).as(purchase.getBuyer())
+				.contains("\"status\":\"PAID\"", "\"version\":1");
+		}
 	}
 
 	@Test

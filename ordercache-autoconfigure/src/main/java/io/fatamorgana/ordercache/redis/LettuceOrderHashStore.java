@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +41,12 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.resource.ClientResources;
+import reactor.core.Disposable;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.io.ClassPathResource;
@@ -66,7 +71,8 @@ import org.springframework.util.Assert;
  * and nothing at all once the breaker is open, and a dead Cluster primary costs only the calls for
  * its slots. Scripts are sent by EVALSHA, and by EVAL once when Redis does not know them yet.
  */
-public final class LettuceOrderHashStore implements OrderHashStore, InitializingBean, SmartInitializingSingleton {
+public final class LettuceOrderHashStore
+		implements OrderHashStore, InitializingBean, SmartInitializingSingleton, DisposableBean {
 
 	/** Default for {@code ordercache.resilience.max-concurrent-calls}. */
 	public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
@@ -127,6 +133,8 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 
 	private final AtomicBoolean refreshingTopology = new AtomicBoolean();
 
+	private final List<Disposable> subscriptions = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Creates a store.
 	 * @param connectionFactory the application's connection factory
@@ -180,6 +188,31 @@ public final class LettuceOrderHashStore implements OrderHashStore, Initializing
 	@Override
 	public void afterSingletonsInstantiated() {
 		this.firstConnection.awaitAtStartup(this.bulkTimeoutNanos);
+	}
+
+	/**
+	 * Tells the listener of every connection Lettuce activates (after Redis accepted its handshake),
+	 * from the event bus of the factory's client resources: a reconnection after an outage is noticed
+	 * at once rather than at the next probe.
+	 */
+	@Override
+	public void whenConnected(Runnable listener) {
+		ClientResources resources = this.connectionFactory.getClientResources();
+		if (resources == null) {
+			return;
+		}
+		this.subscriptions.add(resources.eventBus()
+			.get()
+			.filter(ConnectionActivatedEvent.class::isInstance)
+			.subscribe((event) -> listener.run(), (failure) -> {
+				// The bus ends with the client resources at shutdown; nothing to do.
+			}));
+	}
+
+	@Override
+	public void destroy() {
+		this.subscriptions.forEach(Disposable::dispose);
+		this.subscriptions.clear();
 	}
 
 	/**

@@ -193,6 +193,15 @@ public interface OrderHashStore {
 	}
 
 	/**
+	 * Asks to be told whenever the client has (re)established a connection to Redis, which Redis
+	 * accepted: a sign that it answers again, sooner than the next probe. A store that cannot tell
+	 * never calls it.
+	 * @param listener run on a client thread; must be quick and must not throw
+	 */
+	default void whenConnected(Runnable listener) {
+	}
+
+	/**
 	 * One order as read, with the period's load token.
 	 * @param json the stored JSON, or {@code null} on a miss
 	 * @param loadToken the period's epoch and change sequence, {@code epoch.sequence}

@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.support;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,8 @@ import org.springframework.dao.DataAccessException;
 
 /**
  * The cache's one background thread: while a circuit is open it probes its Redis node (PING) once
- * per cool-down and closes that circuit when the node answers; it replays the evictions that failed,
+ * per cool-down, and at once when the client has reconnected, and closes that circuit when the node
+ * answers; it replays the evictions that failed,
  * those of nodes whose circuit is open excepted. Business calls never wait for either. It survives
  * any failure, and on shutdown it tries a last, bounded replay and warns about what is left.
  */
@@ -39,6 +41,8 @@ public final class CacheMaintenance implements SmartLifecycle {
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean halted;
+
+	private boolean listening;
 
 	/**
 	 * Creates the maintenance task.
@@ -86,6 +90,32 @@ public final class CacheMaintenance implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Probes every open circuit soon, whether its cool-down is over or not: the client has just
+	 * reconnected to Redis, which therefore answers again. Instances that notice Redis's return at
+	 * about the same moment leave less time in which one serves from Redis while another still sends
+	 * its evictions to the table only.
+	 */
+	void probeOpenCircuitsSoon() {
+		ScheduledExecutorService running = this.scheduler;
+		if (running == null || !this.circuitBreakers.anyOpen()) {
+			return;
+		}
+		try {
+			running.execute(() -> {
+				try {
+					this.circuitBreakers.openNodes().forEach(this::probe);
+				}
+				catch (RuntimeException ex) {
+					// The scheduled runs probe again.
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping.
+		}
+	}
+
 	@Override
 	public void start() {
 		ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -96,6 +126,10 @@ public final class CacheMaintenance implements SmartLifecycle {
 		long millis = Math.max(1, this.interval.toMillis());
 		started.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
 		this.scheduler = started;
+		if (!this.listening) {
+			this.listening = true;
+			this.store.whenConnected(this::probeOpenCircuitsSoon);
+		}
 		DurablePendingEvictions durable = this.engine.durable();
 		if (durable != null) {
 			durable.start();

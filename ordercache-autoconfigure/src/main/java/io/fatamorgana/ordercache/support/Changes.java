@@ -2,6 +2,7 @@ package io.fatamorgana.ordercache.support;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -44,18 +45,26 @@ public final class Changes {
 	 * A write of committed orders of a period; when the outcome is unknown, their evictions.
 	 * @param engine the engine
 	 * @param key the period's key
-	 * @param orders the period's encoded orders
-	 * @param versionFields the JSON fields holding their version
+	 * @param encoded the period's orders as encoded when the method returned
+	 * @param committed the whole batch as committed ({@link OrderCacheEngine#asCommitted(OrderCacheEngine.EncodedBatch, java.util.Collection)}),
+	 * asked once for all its periods when the transaction has committed
 	 * @param description what to name in a log
 	 * @return the change
 	 */
-	public static TransactionalChanges.Change writeAll(OrderCacheEngine engine, String key, Map<String, byte[]> orders,
-			String versionFields, String description) {
-		OrderCacheEngine.EncodedBatch batch = new OrderCacheEngine.EncodedBatch(Map.of(key, orders),
-				List.of(), versionFields);
-		return new Change(key, null, true, description, "caching the orders", () -> engine.writeAll(batch),
-				() -> orders.keySet()
-			.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field))));
+	public static TransactionalChanges.Change writeAll(OrderCacheEngine engine, String key, Map<String, byte[]> encoded,
+			Supplier<OrderCacheEngine.EncodedBatch> committed, String description) {
+		Runnable evictAll = () -> encoded.keySet()
+			.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field)));
+		return new Change(key, null, true, description, "caching the orders", () -> {
+			OrderCacheEngine.EncodedBatch batch = committed.get();
+			Map<String, byte[]> orders = batch.byKey().getOrDefault(key, Map.of());
+			// An order cacheable when returned but not as committed: its older copy must go.
+			encoded.keySet()
+				.stream()
+				.filter((field) -> !orders.containsKey(field))
+				.forEach((field) -> engine.evict(new OrderCacheEngine.OrderKey(key, field)));
+			engine.writeAll(new OrderCacheEngine.EncodedBatch(Map.of(key, orders), List.of(), batch.versionFields()));
+		}, evictAll);
 	}
 
 	/**

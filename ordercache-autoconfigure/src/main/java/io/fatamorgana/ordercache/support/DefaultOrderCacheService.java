@@ -1,5 +1,6 @@
 package io.fatamorgana.ordercache.support;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The {@link OrderCacheService} on the {@link OrderCacheEngine}. Inside an actual transaction,
@@ -61,9 +63,12 @@ public final class DefaultOrderCacheService implements OrderCacheService {
 			return this.engine.writeAll(batch);
 		}
 		int accepted = 0;
+		// Every period's change runs after the same commit: the batch is encoded again at most once.
+		Supplier<OrderCacheEngine.EncodedBatch> committed = SingletonSupplier
+			.of(() -> this.engine.asCommitted(batch, new ArrayList<>(orders)));
 		for (Map.Entry<String, Map<String, byte[]>> period : batch.byKey().entrySet()) {
-			this.changes.defer(Changes.writeAll(this.engine, period.getKey(), period.getValue(),
-					batch.versionFields(), "batchCacheOrders"));
+			this.changes.defer(Changes.writeAll(this.engine, period.getKey(), period.getValue(), committed,
+					"batchCacheOrders"));
 			accepted += period.getValue().size();
 		}
 		return new BatchResult(accepted, batch.skipped());

@@ -57,6 +57,13 @@ final class DurablePendingEvictions {
 
 	private static final long WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+	/**
+	 * How long after Redis answered again the table is read every {@link #WAKE_NANOS}: the other
+	 * instances notice Redis's return one by one, and until each does, its evictions go to the table
+	 * only. Read often then, an order changed there is a miss here within a tenth of a second.
+	 */
+	static final long SETTLING_NANOS = TimeUnit.SECONDS.toNanos(5);
+
 	private final PendingEvictionStore store;
 
 	private final PendingEvictions pending;
@@ -88,6 +95,8 @@ final class DurablePendingEvictions {
 	private @Nullable Thread worker;
 
 	private volatile long nextPoll = System.nanoTime();
+
+	private volatile long settlingUntil = System.nanoTime();
 
 	private volatile long nextAttempt = System.nanoTime();
 
@@ -195,6 +204,7 @@ final class DurablePendingEvictions {
 	 * for the maintenance task when Redis answers its probe, before the circuit closes. Never throws.
 	 */
 	void pollNow() {
+		this.settlingUntil = System.nanoTime() + SETTLING_NANOS;
 		try {
 			synchronized (this.database) {
 				doPoll(PROBE_PAGE_SIZE);
@@ -312,7 +322,9 @@ final class DurablePendingEvictions {
 	}
 
 	private void doPoll(int pageSize) {
-		this.nextPoll = System.nanoTime() + this.pollIntervalNanos;
+		long now = System.nanoTime();
+		this.nextPoll = now + ((now - this.settlingUntil < 0) ? Math.min(WAKE_NANOS, this.pollIntervalNanos)
+				: this.pollIntervalNanos);
 		List<Stored> rows = this.store.oldest(this.keyPrefix, pageSize);
 		Set<Long> read = new HashSet<>();
 		int added = 0;

@@ -489,6 +489,17 @@ public final class OrderCacheEngine {
 	}
 
 	/**
+	 * A batch encoded when the method returned, as its transaction committed it: encoded again when
+	 * an order is a JPA entity (the flush at commit set its {@code @Version}), else the same batch.
+	 * @param batch the batch as encoded when the method returned
+	 * @param orders the orders it was encoded from
+	 * @return the batch to write after the commit
+	 */
+	public EncodedBatch asCommitted(EncodedBatch batch, Collection<?> orders) {
+		return this.encoder.changedByCommit(orders) ? encodeAll(orders) : batch;
+	}
+
+	/**
 	 * Writes encoded committed orders in chunks. A chunk that cannot reach Redis is remembered for
 	 * eviction, and so is every chunk after it, which is not tried.
 	 * @param batch the encoded orders

@@ -85,6 +85,19 @@ final class OrderEncoder {
 		return FLUSHED_AT_COMMIT.get(order.getClass()) ? encoded(encoded.key(), encoded.field(), order) : encoded;
 	}
 
+	/**
+	 * Whether any of these orders is an object whose state the commit changes (a JPA entity, whose
+	 * {@code @Version} the flush sets): their batch must be encoded again after the commit.
+	 */
+	boolean changedByCommit(Collection<?> orders) {
+		for (Object order : orders) {
+			if (order != null && FLUSHED_AT_COMMIT.get(order.getClass())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private OrderCacheEngine.EncodedOrder encoded(String key, String field, Object order) {
 		return new OrderCacheEngine.EncodedOrder(key, field, json(order, field),
 				this.versionFields.of(order.getClass()));

@@ -2,7 +2,9 @@ package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -132,16 +134,44 @@ class RedisConnectionLimitsIntegrationTests {
 		}
 	}
 
+	@Test
+	void aReconnectionClosesTheCircuitWithoutWaitingForItsCoolDown() {
+		try (RedisProcess redis = RedisProcess.start();
+				ConfigurableApplicationContext context = start(redis, "ordercache.resilience.open-duration=10m",
+						"ordercache.resilience.command-timeout=50ms")) {
+			AnnotatedOrders orders = context.getBean(AnnotatedOrders.class);
+			OrderCacheService cache = context.getBean(OrderCacheService.class);
+			orders.create(TestOrder.of("RECONNECT", "O1"));
+			redis.stop();
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				orders.find("RECONNECT", "O1");
+				return cache.statistics().circuitOpen();
+			});
+			redis.restart();
+			// The probe is 10 minutes away; Lettuce's reconnection tells the cache that Redis answers.
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(cache.statistics().circuitOpen()).isFalse();
+				orders.create(TestOrder.of("RECONNECT", "O2"));
+				assertThat(cache.isOrderCached("RECONNECT", "O2")).isTrue();
+			});
+		}
+	}
+
 	private static ConfigurableApplicationContext start(RedisProcess redis, String... properties) {
-		List<String> all = new ArrayList<>(List.of(properties));
-		all.add("spring.data.redis.url=" + redis.url());
-		all.add("ordercache.key-prefix=limits_");
-		all.add("ordercache.resilience.open-duration=200ms");
-		all.add("ordercache.resilience.maintenance-interval=50ms");
+		Map<String, String> all = new LinkedHashMap<>();
+		all.put("spring.data.redis.url", redis.url());
+		all.put("ordercache.key-prefix", "limits_");
+		all.put("ordercache.resilience.open-duration", "200ms");
+		all.put("ordercache.resilience.maintenance-interval", "50ms");
+		// The test's own replace these: a property given twice would be bound as both values joined.
+		for (String property : properties) {
+			all.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+		}
 		// As arguments: they must win over the test resources' application.properties.
 		return new SpringApplicationBuilder(IntegrationTestApplication.class, AnnotatedOrders.class)
 			.web(WebApplicationType.NONE)
-			.run(all.stream().map((property) -> "--" + property).toArray(String[]::new));
+			.run(all.entrySet().stream().map((property) -> "--" + property.getKey() + "=" + property.getValue())
+				.toArray(String[]::new));
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a replay may delete from the table (H2): only rows this instance read before the eviction
@@ -57,6 +58,25 @@ class DurablePendingEvictionsTests {
 	@AfterEach
 	void dropTable() {
 		TestDatabases.H2.drop(this.schema);
+	}
+
+	@Test
+	void rightAfterRedisAnsweredAgainTheTableIsReadOftenNotOncePerPollInterval() {
+		DurablePendingEvictions settling = new DurablePendingEvictions(this.table, this.pending,
+				new CircuitBreakers(5, Duration.ofSeconds(1)), "oc_", Duration.ofMinutes(10), Duration.ofSeconds(1),
+				new FailureLog(Duration.ofHours(1)));
+		settling.start();
+		try {
+			// As the probe does when Redis answers again after an outage.
+			settling.pollNow();
+			// Another instance, which has not noticed Redis's return yet, stores an eviction.
+			this.table.add(List.of(new Eviction("oc_P3", "B")));
+			await("the row read long before the 10 min poll interval").atMost(Duration.ofSeconds(4))
+				.until(() -> this.pending.covers("oc_P3", "B"));
+		}
+		finally {
+			settling.stop(Duration.ofSeconds(2));
+		}
 	}
 
 	@Test
