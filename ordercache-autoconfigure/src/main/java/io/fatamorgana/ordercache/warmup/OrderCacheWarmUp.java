@@ -25,10 +25,10 @@ import org.springframework.boot.ApplicationRunner;
  * Warms up the configured hot periods when the application has started: each period is streamed
  * from the {@link OrderWarmUpSource} and written in chunks, carrying the load token read first, and
  * marked complete only when all of it was written. Runs on a background thread unless
- * {@code ordercache.warm-up.background=false}; there, periods that failed (Redis or the database
- * unreachable at startup) are tried again with a doubling delay, from
- * {@code ordercache.warm-up.retry-delay} up to a minute, until they are warmed or the application
- * stops. Progress is logged at INFO (counts only) and kept for the endpoint.
+ * {@code ordercache.warm-up.background=false}, where startup waits for it. Either way, periods that
+ * failed (Redis or the database unreachable at startup) are tried again on a background thread with
+ * a doubling delay, from {@code ordercache.warm-up.retry-delay} up to a minute, until they are
+ * warmed or the application stops. Progress is logged at INFO (counts only) and kept for the endpoint.
  */
 public final class OrderCacheWarmUp implements ApplicationRunner, DisposableBean {
 
@@ -83,13 +83,24 @@ public final class OrderCacheWarmUp implements ApplicationRunner, DisposableBean
 		}
 		periods.forEach((period) -> update(new WarmUpProgress(period, WarmUpProgress.State.PENDING, 0, 0, false, null)));
 		if (this.background) {
-			Thread thread = new Thread(() -> warmUpUntilDone(periods), "ordercache-warm-up");
-			thread.setDaemon(true);
-			thread.start();
+			startThread(() -> {
+				warmUp(periods);
+				retryFailed();
+			});
 		}
 		else {
 			warmUp(periods);
+			if (!failed().isEmpty()) {
+				// Startup waited once; it does not wait for the retries.
+				startThread(this::retryFailed);
+			}
 		}
+	}
+
+	private static void startThread(Runnable work) {
+		Thread thread = new Thread(work, "ordercache-warm-up");
+		thread.setDaemon(true);
+		thread.start();
 	}
 
 	/**
@@ -121,9 +132,8 @@ public final class OrderCacheWarmUp implements ApplicationRunner, DisposableBean
 				+ (System.nanoTime() - start) / 1_000_000 + " ms");
 	}
 
-	/** Warms up, then tries the failed periods again with a doubling delay until none is left. */
-	private void warmUpUntilDone(Collection<String> periods) {
-		warmUp(periods);
+	/** Tries the failed periods again with a doubling delay until none is left. */
+	private void retryFailed() {
 		Duration delay = this.retryDelay;
 		List<String> failed = failed();
 		while (!failed.isEmpty() && !this.stopped) {

@@ -40,6 +40,24 @@ class WarmUpIntegrationTests {
 				"ordercache.resilience.command-timeout=2s")
 		.withBean(OrderWarmUpSource.class, () -> WarmUpIntegrationTests::orders);
 
+	/** A source whose first two reads fail, as a database that is not ready yet. */
+	private static OrderWarmUpSource failingTwice(AtomicInteger attempts) {
+		return (period) -> {
+			if (attempts.incrementAndGet() <= 2) {
+				throw new IllegalStateException("database not ready yet");
+			}
+			return orders(period);
+		};
+	}
+
+	/** Waits until the warm-up's one period is warmed. */
+	private static void awaitDone(OrderCacheWarmUp warmUp) {
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(warmUp.progress()).singleElement()
+				.extracting(WarmUpProgress::state)
+				.isEqualTo(WarmUpProgress.State.DONE));
+	}
+
 	@AfterAll
 	static void cleanUp() {
 		TestRedis.deleteKeys(PREFIX);
@@ -70,10 +88,7 @@ class WarmUpIntegrationTests {
 			.run((context) -> {
 				OrderCacheWarmUp warmUp = context.getBean(OrderCacheWarmUp.class);
 				warmUp.run(null);
-				await().atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> assertThat(warmUp.progress()).singleElement()
-						.extracting(WarmUpProgress::state)
-						.isEqualTo(WarmUpProgress.State.DONE));
+				awaitDone(warmUp);
 				assertThat(context.getBean(OrderCacheService.class).isPeriodComplete("HOT1")).isTrue();
 			});
 	}
@@ -81,24 +96,34 @@ class WarmUpIntegrationTests {
 	@Test
 	void inTheBackgroundAPeriodThatFailedIsTriedAgainUntilItIsWarmed() {
 		AtomicInteger attempts = new AtomicInteger();
-		OrderWarmUpSource flaky = (period) -> {
-			if (attempts.incrementAndGet() <= 2) {
-				throw new IllegalStateException("database not ready yet");
-			}
-			return orders(period);
-		};
+		OrderWarmUpSource flaky = failingTwice(attempts);
 		this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
 				(definition) -> definition.setPrimary(true))
 			.withPropertyValues("ordercache.warm-up.periods=FLAKY", "ordercache.warm-up.retry-delay=20ms")
 			.run((context) -> {
 				OrderCacheWarmUp warmUp = context.getBean(OrderCacheWarmUp.class);
 				warmUp.run(null);
-				await().atMost(Duration.ofSeconds(30))
-					.untilAsserted(() -> assertThat(warmUp.progress()).singleElement()
-						.extracting(WarmUpProgress::state)
-						.isEqualTo(WarmUpProgress.State.DONE));
+				awaitDone(warmUp);
 				assertThat(attempts.get()).isEqualTo(3);
 				assertThat(context.getBean(OrderCacheService.class).isPeriodComplete("FLAKY")).isTrue();
+			});
+	}
+
+	@Test
+	void whenStartupWaitedForTheWarmUpAPeriodThatFailedIsTriedAgainInTheBackground() {
+		AtomicInteger attempts = new AtomicInteger();
+		OrderWarmUpSource flaky = failingTwice(attempts);
+		this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
+				(definition) -> definition.setPrimary(true))
+			.withPropertyValues("ordercache.warm-up.periods=FLAKY_FG", "ordercache.warm-up.background=false",
+					"ordercache.warm-up.retry-delay=20ms")
+			.run((context) -> {
+				OrderCacheWarmUp warmUp = context.getBean(OrderCacheWarmUp.class);
+				warmUp.run(null);
+				assertThat(attempts.get()).as("startup waited for the first attempt").isGreaterThanOrEqualTo(1);
+				awaitDone(warmUp);
+				assertThat(attempts.get()).isEqualTo(3);
+				assertThat(context.getBean(OrderCacheService.class).isPeriodComplete("FLAKY_FG")).isTrue();
 			});
 	}
 
