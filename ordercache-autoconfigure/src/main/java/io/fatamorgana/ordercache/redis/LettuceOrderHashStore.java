@@ -377,23 +377,23 @@ public final class LettuceOrderHashStore
 		for (Map.Entry<CircuitBreaker, List<Map.Entry<String, String>>> node : byNode.entrySet()) {
 			List<Map.Entry<String, String>> share = node.getValue();
 			try {
-				// The first one loads the script where the node does not know it yet (EVAL after NOSCRIPT).
-				evict(share.get(0).getKey(), share.get(0).getValue(), tombstoneTtl);
-				if (share.size() > 1) {
-					pipelineEvictions(node.getKey(), share.subList(1, share.size()), millis(tombstoneTtl));
+				try {
+					pipelineEvictions(node.getKey(), share, millis(tombstoneTtl));
+				}
+				catch (RedisSystemException ex) {
+					if (!(ex.getCause() instanceof RedisNoScriptException)) {
+						throw ex;
+					}
+					// The node does not know the script (its first replay, or a promoted replica): one
+					// eviction loads it (EVAL), then the share is pipelined again; evicting twice is harmless.
+					evict(share.get(0).getKey(), share.get(0).getValue(), tombstoneTtl);
+					if (share.size() > 1) {
+						pipelineEvictions(node.getKey(), share.subList(1, share.size()), millis(tombstoneTtl));
+					}
 				}
 			}
 			catch (CacheUnavailableException ex) {
 				notSent.addAll(share);
-			}
-			catch (RedisSystemException ex) {
-				if (!(ex.getCause() instanceof RedisNoScriptException)) {
-					throw ex;
-				}
-				// A node that lost the script meanwhile (a promoted replica): one by one, each loading it.
-				for (Map.Entry<String, String> order : share) {
-					evict(order.getKey(), order.getValue(), tombstoneTtl);
-				}
 			}
 		}
 		return notSent;
