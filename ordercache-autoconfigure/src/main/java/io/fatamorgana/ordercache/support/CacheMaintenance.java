@@ -79,9 +79,11 @@ public final class CacheMaintenance implements SmartLifecycle {
 		try {
 			this.store.ping(node);
 			DurablePendingEvictions durable = this.engine.durable();
-			if (durable != null) {
-				// Before any read goes to the node again: what the fleet could not send, its reads miss.
-				durable.pollNow();
+			// Before any read goes to the node again: what the fleet could not send, its reads miss. A
+			// table that cannot be read now may name any order: the circuit stays open until it can.
+			if (durable != null && !durable.pollNow()) {
+				this.circuitBreakers.probeFailed(node);
+				return;
 			}
 			this.circuitBreakers.closed(node);
 		}

@@ -202,8 +202,10 @@ final class DurablePendingEvictions {
 	/**
 	 * Reads what the fleet stored into this instance's pending evictions now, on the caller's thread:
 	 * for the maintenance task when Redis answers its probe, before the circuit closes. Never throws.
+	 * @return whether the table was read; if not, the circuit must stay open, since the rows not read
+	 * could name any order
 	 */
-	void pollNow() {
+	boolean pollNow() {
 		this.settlingUntil = System.nanoTime() + SETTLING_NANOS;
 		try {
 			synchronized (this.database) {
@@ -213,9 +215,12 @@ final class DurablePendingEvictions {
 					this.pending.all();
 				}
 			}
+			return true;
 		}
 		catch (RuntimeException ex) {
-			this.failureLog.warn("pending-evictions", "reading evictions from " + this.store.describe(), ex);
+			this.failureLog.warn("pending-evictions", "reading evictions from " + this.store.describe()
+					+ " (the cache keeps off Redis until they can be read)", ex);
+			return false;
 		}
 	}
 
