@@ -88,7 +88,7 @@ public final class OrderCacheAutoConfiguration {
 	@Bean
 	CircuitBreakers orderCacheCircuitBreakers(OrderCacheProperties properties) {
 		return new CircuitBreakers(properties.getResilience().getFailureThreshold(),
-				properties.getResilience().getOpenDuration());
+				properties.getResilience().getOpenDuration(), properties.getResilience().getMaxConcurrentCalls());
 	}
 
 	@Bean
@@ -102,8 +102,7 @@ public final class OrderCacheAutoConfiguration {
 		}
 		OrderCacheProperties.Resilience resilience = properties.getResilience();
 		return new LettuceOrderHashStore(lettuce, circuitBreakers, resilience.getCommandTimeout(),
-				resilience.effectiveCommandTimeoutCeiling(), resilience.getBulkTimeout(),
-				resilience.getMaxConcurrentCalls());
+				resilience.effectiveCommandTimeoutCeiling(), resilience.getBulkTimeout());
 	}
 
 	/**

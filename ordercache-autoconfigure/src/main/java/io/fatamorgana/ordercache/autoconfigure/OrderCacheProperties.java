@@ -403,7 +403,8 @@ public class OrderCacheProperties implements InitializingBean {
 		/**
 		 * Most cache calls that may wait for Redis at once; more are skipped at once (the database
 		 * answers), so that a frozen Redis holds at most this many request threads, each for at most
-		 * its timeout.
+		 * its timeout. On Redis Cluster the limit is per primary: a frozen primary cannot take the
+		 * calls for the others' slots.
 		 */
 		private int maxConcurrentCalls = 64;
 

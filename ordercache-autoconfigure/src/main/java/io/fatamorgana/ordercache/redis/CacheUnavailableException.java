@@ -14,8 +14,8 @@ public final class CacheUnavailableException extends DataAccessResourceFailureEx
 		super("Redis calls are paused: the order cache circuit of " + target + " is open until it answers a probe");
 	}
 
-	CacheUnavailableException(int maxConcurrentCalls) {
-		super("Redis call skipped: " + maxConcurrentCalls + " cache calls already wait for Redis"
+	CacheUnavailableException(String target, int maxConcurrentCalls) {
+		super("Redis call skipped: " + maxConcurrentCalls + " cache calls already wait for " + target
 				+ " (ordercache.resilience.max-concurrent-calls)");
 	}
 

@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -39,6 +40,10 @@ public final class CircuitBreaker {
 
 	private final Runnable onOpen;
 
+	private final int maxConcurrentCalls;
+
+	private final Semaphore callPermits;
+
 	/**
 	 * Creates a closed breaker.
 	 * @param failureThreshold consecutive failures that open it
@@ -58,16 +63,19 @@ public final class CircuitBreaker {
 	 */
 	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock, String target) {
 		this(failureThreshold, openDuration, clock, target, () -> {
-		});
+		}, Integer.MAX_VALUE);
 	}
 
 	/**
 	 * Creates a closed breaker for one target, telling someone each time it opens.
 	 * @param onOpen run each time the breaker opens
+	 * @param maxConcurrentCalls most calls that may wait for the target at once
 	 */
 	CircuitBreaker(int failureThreshold, Duration openDuration, LongSupplier clock, String target,
-			Runnable onOpen) {
+			Runnable onOpen, int maxConcurrentCalls) {
 		this.onOpen = onOpen;
+		this.maxConcurrentCalls = maxConcurrentCalls;
+		this.callPermits = new Semaphore(maxConcurrentCalls);
 		this.failureThreshold = failureThreshold;
 		this.openNanos = openDuration.toNanos();
 		this.clock = clock;
@@ -88,6 +96,28 @@ public final class CircuitBreaker {
 	 */
 	public boolean allowsCalls() {
 		return this.openUntil.get() == 0;
+	}
+
+	/**
+	 * Takes one of the target's call permits, without waiting: a frozen node holds at most that
+	 * many callers, and only its own ({@link #releaseCall()} when the call is over).
+	 * @return whether a permit was free
+	 */
+	boolean tryAcquireCall() {
+		return this.callPermits.tryAcquire();
+	}
+
+	/** Gives back the permit of a call that is over. */
+	void releaseCall() {
+		this.callPermits.release();
+	}
+
+	/**
+	 * The most calls that may wait for the target at once.
+	 * @return the limit
+	 */
+	int maxConcurrentCalls() {
+		return this.maxConcurrentCalls;
 	}
 
 	/** Records a call that Redis answered. */

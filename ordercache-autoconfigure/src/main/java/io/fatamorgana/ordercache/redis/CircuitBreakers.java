@@ -38,6 +38,9 @@ public final class CircuitBreakers {
 	 */
 	public static final String WHOLE_CONNECTION = "";
 
+	/** Default for {@code ordercache.resilience.max-concurrent-calls}. */
+	public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
+
 	/** Redis Cluster is documented up to 1,000 nodes: more circuits than this are departed nodes. */
 	static final int MAX_CIRCUITS = 1_024;
 
@@ -46,6 +49,8 @@ public final class CircuitBreakers {
 	private final Duration openDuration;
 
 	private final LongSupplier clock;
+
+	private final int maxConcurrentCalls;
 
 	private final ConcurrentMap<String, Circuit> circuits = new ConcurrentHashMap<>();
 
@@ -57,15 +62,32 @@ public final class CircuitBreakers {
 	 * @param openDuration how long a circuit stays open before its node is probed
 	 */
 	public CircuitBreakers(int failureThreshold, Duration openDuration) {
-		this(failureThreshold, openDuration, System::nanoTime);
+		this(failureThreshold, openDuration, DEFAULT_MAX_CONCURRENT_CALLS);
+	}
+
+	/**
+	 * Creates the breakers, none yet: each is created closed on its node's first call.
+	 * @param failureThreshold consecutive failures of a node that open its circuit
+	 * @param openDuration how long a circuit stays open before its node is probed
+	 * @param maxConcurrentCalls most calls that may wait for one node at once; more calls for that
+	 * node are refused at once, so a frozen node cannot take the callers of the others
+	 */
+	public CircuitBreakers(int failureThreshold, Duration openDuration, int maxConcurrentCalls) {
+		this(failureThreshold, openDuration, System::nanoTime, maxConcurrentCalls);
 	}
 
 	CircuitBreakers(int failureThreshold, Duration openDuration, LongSupplier clock) {
+		this(failureThreshold, openDuration, clock, DEFAULT_MAX_CONCURRENT_CALLS);
+	}
+
+	CircuitBreakers(int failureThreshold, Duration openDuration, LongSupplier clock, int maxConcurrentCalls) {
 		Assert.isTrue(failureThreshold >= 1, "failureThreshold must be at least 1");
 		Assert.notNull(openDuration, "openDuration must not be null");
+		Assert.isTrue(maxConcurrentCalls >= 1, "maxConcurrentCalls must be at least 1");
 		this.failureThreshold = failureThreshold;
 		this.openDuration = openDuration;
 		this.clock = clock;
+		this.maxConcurrentCalls = maxConcurrentCalls;
 	}
 
 	/**
@@ -92,7 +114,8 @@ public final class CircuitBreakers {
 	private Circuit newCircuit(String node, String address) {
 		String target = node.equals(WHOLE_CONNECTION) ? "Redis" : "Redis node " + address;
 		return new Circuit(address,
-				new CircuitBreaker(this.failureThreshold, this.openDuration, this.clock, target, this.openings::increment));
+				new CircuitBreaker(this.failureThreshold, this.openDuration, this.clock, target, this.openings::increment,
+						this.maxConcurrentCalls));
 	}
 
 	/**

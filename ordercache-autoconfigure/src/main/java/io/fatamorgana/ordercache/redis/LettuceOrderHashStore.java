@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,9 +73,6 @@ import org.springframework.util.Assert;
 public final class LettuceOrderHashStore
 		implements OrderHashStore, InitializingBean, SmartInitializingSingleton, DisposableBean {
 
-	/** Default for {@code ordercache.resilience.max-concurrent-calls}. */
-	public static final int DEFAULT_MAX_CONCURRENT_CALLS = 64;
-
 	private static final byte[] EPOCH = bytes("!e");
 
 	private static final byte[] COMPLETE = bytes("!c");
@@ -123,9 +119,6 @@ public final class LettuceOrderHashStore
 
 	private final FirstConnection firstConnection;
 
-	private final int maxConcurrentCalls;
-
-	private final Semaphore callPermits;
 
 	private volatile RedisCommandObserver observer = RedisCommandObserver.NONE;
 
@@ -144,8 +137,7 @@ public final class LettuceOrderHashStore
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
 			Duration commandTimeout, Duration bulkTimeout) {
-		this(connectionFactory, circuitBreakers, commandTimeout, commandTimeout, bulkTimeout,
-				DEFAULT_MAX_CONCURRENT_CALLS);
+		this(connectionFactory, circuitBreakers, commandTimeout, commandTimeout, bulkTimeout);
 	}
 
 	/**
@@ -157,21 +149,17 @@ public final class LettuceOrderHashStore
 	 * @param commandTimeoutCeiling how long to wait for a single-order command at most; a reply
 	 * later than this is a failure of its node
 	 * @param bulkTimeout how long to wait for a command on many orders (batch chunk, whole period)
-	 * @param maxConcurrentCalls most calls waiting for Redis at once; more are refused at once
 	 */
 	public LettuceOrderHashStore(LettuceConnectionFactory connectionFactory, CircuitBreakers circuitBreakers,
-			Duration commandTimeout, Duration commandTimeoutCeiling, Duration bulkTimeout, int maxConcurrentCalls) {
+			Duration commandTimeout, Duration commandTimeoutCeiling, Duration bulkTimeout) {
 		Assert.notNull(connectionFactory, "connectionFactory must not be null");
 		Assert.notNull(circuitBreakers, "circuitBreakers must not be null");
-		Assert.isTrue(maxConcurrentCalls >= 1, "maxConcurrentCalls must be at least 1");
 		this.connectionFactory = connectionFactory;
 		this.circuitBreakers = circuitBreakers;
 		this.commandTimeout = new AdaptiveTimeout(commandTimeout, commandTimeoutCeiling);
 		this.overdueReplies = new OverdueReplies(this.commandTimeout);
 		this.bulkTimeoutNanos = bulkTimeout.toNanos();
 		this.firstConnection = new FirstConnection(connectionFactory);
-		this.maxConcurrentCalls = maxConcurrentCalls;
-		this.callPermits = new Semaphore(maxConcurrentCalls);
 	}
 
 	/** Starts connecting in the background, as early as possible. */
@@ -723,8 +711,8 @@ public final class LettuceOrderHashStore
 
 	/**
 	 * Runs one call to Redis through the breaker of the node it goes to: refused at once while that
-	 * circuit is open or while as many calls as allowed already wait for Redis (a frozen Redis then
-	 * holds at most that many callers); a connection not yet established is waited for at most the
+	 * circuit is open or while as many calls as allowed already wait for that node (a frozen node then
+	 * holds at most that many callers, and takes none from the other nodes); a connection not yet established is waited for at most the
 	 * call's timeout.
 	 */
 	private <T> T guarded(String name, CircuitBreaker circuitBreaker, long timeoutNanos,
@@ -732,8 +720,8 @@ public final class LettuceOrderHashStore
 		if (!circuitBreaker.allowsCalls()) {
 			throw new CacheUnavailableException(circuitBreaker.target());
 		}
-		if (!this.callPermits.tryAcquire()) {
-			throw new CacheUnavailableException(this.maxConcurrentCalls);
+		if (!circuitBreaker.tryAcquireCall()) {
+			throw new CacheUnavailableException(circuitBreaker.target(), circuitBreaker.maxConcurrentCalls());
 		}
 		long start = System.nanoTime();
 		boolean success = false;
@@ -767,7 +755,7 @@ public final class LettuceOrderHashStore
 			throw ex;
 		}
 		finally {
-			this.callPermits.release();
+			circuitBreaker.releaseCall();
 			this.observer.observe(name, System.nanoTime() - start, success);
 		}
 	}

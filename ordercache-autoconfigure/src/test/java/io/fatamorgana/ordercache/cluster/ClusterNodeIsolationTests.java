@@ -3,6 +3,10 @@ package io.fatamorgana.ordercache.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import io.fatamorgana.ordercache.CacheStatistics;
@@ -19,6 +23,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,6 +32,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -233,12 +239,83 @@ class ClusterNodeIsolationTests {
 				+ "; " + this.service.statistics());
 	}
 
+	/**
+	 * Many callers at once: the calls waiting for a frozen primary hold only that primary's call
+	 * permits, so the reads of the other primaries' periods are never skipped for lack of one. With
+	 * one limit for all, two callers stuck on the frozen primary took every permit. The circuit is
+	 * kept closed (a high failure threshold) so that the callers keep waiting for the frozen primary.
+	 */
+	@Nested
+	@TestPropertySource(properties = { "ordercache.resilience.max-concurrent-calls=2",
+			"ordercache.resilience.failure-threshold=1000000" })
+	class ManyCallersAtOnce {
+
+		@Autowired
+		JdbcOrders orders;
+
+		@Autowired
+		OrderCacheService service;
+
+		@Autowired
+		OrderCacheCounters counters;
+
+		@Test
+		void callersStuckOnAFrozenPrimaryDoNotTakeThePermitsOfTheOthers() throws Exception {
+			cluster.awaitHealthy();
+			List<String> primaries = cluster.primaries();
+			String frozen = primaries.get(0);
+			String deadPeriod = periodOn(frozen, "C");
+			String healthyPeriod = periodOn(primaries.get(1), "C");
+			for (int i = 0; i < ORDERS; i++) {
+				this.orders.create(deadPeriod, "O" + i);
+				this.orders.create(healthyPeriod, "O" + i);
+			}
+			await("every order cached").atMost(Duration.ofMinutes(1)).ignoreExceptions()
+				.until(() -> cachedAfterReading(this.service, this.orders, List.of(deadPeriod, healthyPeriod)));
+			cluster.preventFailover();
+			cluster.freeze(frozen);
+			ExecutorService stuck = Executors.newFixedThreadPool(4);
+			AtomicBoolean reading = new AtomicBoolean(true);
+			try {
+				for (int t = 0; t < 4; t++) {
+					stuck.submit(() -> {
+						while (reading.get()) {
+							this.orders.find(deadPeriod, "O0");
+						}
+					});
+				}
+				// Both of the frozen primary's permits are taken by now: its callers wait 500 ms each.
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> this.counters.failures(OrderCacheCounters.Failure.SKIPPED) > 0);
+				long hitsBefore = this.service.statistics().hits();
+				for (int i = 0; i < 50; i++) {
+					assertThat(this.orders.find(healthyPeriod, "O" + (i % ORDERS))).isPresent();
+				}
+				assertThat(this.service.statistics().hits() - hitsBefore)
+					.as("reads of the healthy primary's period while callers wait for the frozen one")
+					.isEqualTo(50);
+			}
+			finally {
+				reading.set(false);
+				stuck.shutdown();
+				cluster.thaw(frozen);
+				stuck.awaitTermination(30, TimeUnit.SECONDS);
+			}
+			cluster.allowFailover();
+		}
+
+	}
+
 	private boolean cachedAfterReading(List<String> periods) {
-		boolean cached = this.service.statistics().pendingEvictions() == 0;
+		return cachedAfterReading(this.service, this.orders, periods);
+	}
+
+	private static boolean cachedAfterReading(OrderCacheService service, JdbcOrders orders, List<String> periods) {
+		boolean cached = service.statistics().pendingEvictions() == 0;
 		for (String period : periods) {
 			for (int i = 0; i < ORDERS; i++) {
-				this.orders.find(period, "O" + i);
-				cached &= this.service.isOrderCached(period, "O" + i);
+				orders.find(period, "O" + i);
+				cached &= service.isOrderCached(period, "O" + i);
 			}
 		}
 		return cached;

@@ -31,6 +31,20 @@ class CircuitBreakersTests {
 	}
 
 	@Test
+	void eachNodeHasItsOwnCallPermitsSoAFrozenNodeCannotTakeTheOthersCallers() {
+		CircuitBreakers limited = new CircuitBreakers(3, Duration.ofNanos(500), this.now::get, 2);
+		CircuitBreaker frozen = limited.forNode("a", () -> "host-a:6379");
+		CircuitBreaker healthy = limited.forNode("b", () -> "host-b:6379");
+		assertThat(frozen.tryAcquireCall()).isTrue();
+		assertThat(frozen.tryAcquireCall()).isTrue();
+		assertThat(frozen.tryAcquireCall()).as("a third caller waiting for the frozen node").isFalse();
+		assertThat(healthy.tryAcquireCall()).as("the other node's callers are not held up").isTrue();
+		frozen.releaseCall();
+		assertThat(frozen.tryAcquireCall()).isTrue();
+		assertThat(frozen.maxConcurrentCalls()).isEqualTo(2);
+	}
+
+	@Test
 	void theProbeClosesTheNodeItReached() {
 		open("a");
 		open("b");
