@@ -8,7 +8,6 @@ import java.util.stream.Stream;
 import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
-import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -35,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = IntegrationTestApplication.class, properties = "ordercache.batch-chunk-size=100")
 @Import(JdbcOrders.class)
 @DirtiesContext
-class AclClusterIntegrationTests {
+class AclClusterIntegrationTests extends ClusterTestSupport {
 
 	static final String PREFIX = AclIntegrationTests.PREFIX;
 
@@ -47,15 +46,12 @@ class AclClusterIntegrationTests {
 
 	static List<String> allowed = COMMANDS;
 
-	static RedisClusterProcesses cluster;
-
 	static RedisClusterClient adminClient;
 
 	static RedisAdvancedClusterCommands<String, String> admin;
 
 	@BeforeAll
-	static void startClusterWithACacheUser() {
-		cluster = RedisClusterProcesses.startOrSkip();
+	static void createACacheUser() {
 		adminClient = RedisClusterClient
 			.create(cluster.nodes().stream().map((node) -> RedisURI.create("redis://" + node)).toList());
 		admin = adminClient.connect().sync();
@@ -68,18 +64,14 @@ class AclClusterIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopCluster() {
+	static void disconnect() {
 		if (adminClient != null) {
 			adminClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
 		}
 	}
 
 	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.cluster.nodes", () -> cluster.nodesProperty());
+	static void cacheUser(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.username", () -> "cache");
 		registry.add("spring.data.redis.password", () -> "s3cret");
 		registry.add("ordercache.key-prefix", () -> PREFIX);

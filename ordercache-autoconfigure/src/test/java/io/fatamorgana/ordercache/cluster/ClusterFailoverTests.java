@@ -9,12 +9,9 @@ import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
 import io.fatamorgana.ordercache.aop.OrderLoad;
-import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,29 +35,14 @@ import static org.awaitility.Awaitility.await;
 				"spring.data.redis.connect-timeout=500ms", "ordercache.resilience.command-timeout=50ms" })
 @Import(JdbcOrders.class)
 @DirtiesContext
-class ClusterFailoverTests {
+class ClusterFailoverTests extends ClusterTestSupport {
 
 	static final String PREFIX = "failover_";
 
 	static final List<String> PERIODS = List.of("F1", "F2", "F3", "F4");
 
-	static RedisClusterProcesses cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = RedisClusterProcesses.startOrSkip();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
-
 	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.cluster.nodes", () -> cluster.nodesProperty());
+	static void keyPrefix(DynamicPropertyRegistry registry) {
 		registry.add("ordercache.key-prefix", () -> PREFIX);
 	}
 

@@ -17,7 +17,6 @@ import io.fatamorgana.ordercache.PeriodStatistics;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.JdbcOrders;
 import io.fatamorgana.ordercache.aop.OrderLoad;
-import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.fatamorgana.ordercache.test.TestRedis;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -46,39 +45,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = IntegrationTestApplication.class, properties = "ordercache.batch-chunk-size=100")
 @Import(JdbcOrders.class)
 @DirtiesContext
-class ClusterIntegrationTests {
+class ClusterIntegrationTests extends ClusterTestSupport {
 
 	static final String PREFIX = TestRedis.uniquePrefix(ClusterIntegrationTests.class);
 
 	static final long DAY_MS = 86_400_000;
-
-	static RedisClusterProcesses cluster;
 
 	static RedisClusterClient client;
 
 	static StatefulRedisClusterConnection<String, String> connection;
 
 	@BeforeAll
-	static void startCluster() {
-		cluster = RedisClusterProcesses.startOrSkip();
+	static void connect() {
 		client = RedisClusterClient.create(cluster.nodes().stream().map((node) -> RedisURI.create("redis://" + node)).toList());
 		connection = client.connect();
 	}
 
 	@AfterAll
-	static void stopCluster() {
+	static void disconnect() {
 		if (connection != null) {
 			connection.close();
 			client.shutdown();
 		}
-		if (cluster != null) {
-			cluster.close();
-		}
 	}
 
 	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.cluster.nodes", () -> cluster.nodesProperty());
+	static void keyPrefix(DynamicPropertyRegistry registry) {
 		registry.add("ordercache.key-prefix", () -> PREFIX);
 	}
 

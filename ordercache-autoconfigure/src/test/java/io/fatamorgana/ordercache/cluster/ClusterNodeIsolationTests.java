@@ -17,12 +17,9 @@ import io.fatamorgana.ordercache.aop.JdbcOrders;
 import io.fatamorgana.ordercache.aop.OrderLoad;
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.OrderCacheCounters;
-import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +59,7 @@ import static org.awaitility.Awaitility.await;
 				"ordercache.resilience.failure-threshold=" + ClusterNodeIsolationTests.FAILURE_THRESHOLD })
 @Import(JdbcOrders.class)
 @DirtiesContext
-class ClusterNodeIsolationTests {
+class ClusterNodeIsolationTests extends ClusterTestSupport {
 
 	static final int FAILURE_THRESHOLD = 5;
 
@@ -72,23 +69,8 @@ class ClusterNodeIsolationTests {
 
 	static final int ROUNDS = 100;
 
-	static RedisClusterProcesses cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		cluster = RedisClusterProcesses.startOrSkip();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-	}
-
 	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.cluster.nodes", () -> cluster.nodesProperty());
+	static void keyPrefix(DynamicPropertyRegistry registry) {
 		registry.add("ordercache.key-prefix", () -> PREFIX);
 	}
 
