@@ -712,8 +712,8 @@ public final class LettuceOrderHashStore
 	/**
 	 * Runs one call to Redis through the breaker of the node it goes to: refused at once while that
 	 * circuit is open or while as many calls as allowed already wait for that node (a frozen node then
-	 * holds at most that many callers, and takes none from the other nodes); a connection not yet established is waited for at most the
-	 * call's timeout.
+	 * holds at most that many callers, and takes none from the other nodes); a connection not yet
+	 * established is waited for at most the call's timeout.
 	 */
 	private <T> T guarded(String name, CircuitBreaker circuitBreaker, long timeoutNanos,
 			Function<RedisClusterAsyncCommands<byte[], byte[]>, T> work) {

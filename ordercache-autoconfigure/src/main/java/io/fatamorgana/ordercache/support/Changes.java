@@ -46,8 +46,8 @@ public final class Changes {
 	 * @param engine the engine
 	 * @param key the period's key
 	 * @param encoded the period's orders as encoded when the method returned
-	 * @param committed the whole batch as committed ({@link OrderCacheEngine#asCommitted(OrderCacheEngine.EncodedBatch, java.util.Collection)}),
-	 * asked once for all its periods when the transaction has committed
+	 * @param committed the whole batch as committed ({@code OrderCacheEngine.asCommitted}), asked once
+	 * for all its periods when the transaction has committed
 	 * @param description what to name in a log
 	 * @return the change
 	 */
