@@ -8,15 +8,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.fatamorgana.ordercache.CacheStatistics;
-import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.AnnotatedOrders;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,15 +105,7 @@ class AdaptiveTimeoutIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start(RedisProcess redis, String... properties) {
-		List<String> all = new ArrayList<>(List.of(properties));
-		all.add("spring.data.redis.url=" + redis.url());
-		all.add("ordercache.key-prefix=adaptive_");
-		all.add("ordercache.resilience.open-duration=200ms");
-		all.add("ordercache.resilience.maintenance-interval=50ms");
-		// As arguments: they must win over the test resources' application.properties.
-		return new SpringApplicationBuilder(IntegrationTestApplication.class, AnnotatedOrders.class)
-			.web(WebApplicationType.NONE)
-			.run(all.stream().map((property) -> "--" + property).toArray(String[]::new));
+		return PrivateRedisApplications.start(redis, "adaptive_", properties);
 	}
 
 }

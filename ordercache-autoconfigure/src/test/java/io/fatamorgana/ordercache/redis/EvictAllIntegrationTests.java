@@ -14,8 +14,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,10 +28,9 @@ class EvictAllIntegrationTests {
 	@Test
 	void aRedisThatLostItsScriptsEvictsEveryOrderOfTheBatch() {
 		try (RedisProcess redis = RedisProcess.start();
-				ConfigurableApplicationContext context = new SpringApplicationBuilder(IntegrationTestApplication.class,
-						AnnotatedOrders.class)
-					.web(WebApplicationType.NONE)
-					.run("--spring.data.redis.url=" + redis.url(), "--ordercache.key-prefix=evictall_")) {
+				ConfigurableApplicationContext context = IntegrationTestApplication.run(
+						Map.of("spring.data.redis.url", redis.url(), "ordercache.key-prefix", "evictall_"),
+						AnnotatedOrders.class)) {
 			AnnotatedOrders orders = context.getBean(AnnotatedOrders.class);
 			OrderCacheService cache = context.getBean(OrderCacheService.class);
 			OrderHashStore store = context.getBean(OrderHashStore.class);

@@ -2,16 +2,13 @@ package io.fatamorgana.ordercache.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.fatamorgana.ordercache.IntegrationTestApplication;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.aop.AnnotatedOrders;
@@ -20,8 +17,6 @@ import io.fatamorgana.ordercache.test.RedisProcess;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,20 +153,7 @@ class RedisConnectionLimitsIntegrationTests {
 	}
 
 	private static ConfigurableApplicationContext start(RedisProcess redis, String... properties) {
-		Map<String, String> all = new LinkedHashMap<>();
-		all.put("spring.data.redis.url", redis.url());
-		all.put("ordercache.key-prefix", "limits_");
-		all.put("ordercache.resilience.open-duration", "200ms");
-		all.put("ordercache.resilience.maintenance-interval", "50ms");
-		// The test's own replace these: a property given twice would be bound as both values joined.
-		for (String property : properties) {
-			all.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
-		}
-		// As arguments: they must win over the test resources' application.properties.
-		return new SpringApplicationBuilder(IntegrationTestApplication.class, AnnotatedOrders.class)
-			.web(WebApplicationType.NONE)
-			.run(all.entrySet().stream().map((property) -> "--" + property.getKey() + "=" + property.getValue())
-				.toArray(String[]::new));
+		return PrivateRedisApplications.start(redis, "limits_", properties);
 	}
 
 }

@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -19,8 +17,6 @@ import io.fatamorgana.ordercache.jdbc.JdbcPendingEvictionStore;
 import io.fatamorgana.ordercache.jdbc.TestDatabases;
 import io.fatamorgana.ordercache.support.PendingEvictionStore.Eviction;
 import io.fatamorgana.ordercache.test.RedisProcess;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -36,8 +32,6 @@ import static org.awaitility.Awaitility.await;
  * further down the table.
  */
 class DurablePendingEvictionsAfterALongOutageTests {
-
-	private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
 
 	private final TestDatabases database = TestDatabases.H2;
 
@@ -107,18 +101,7 @@ class DurablePendingEvictionsAfterALongOutageTests {
 	}
 
 	private Long redisVersion(RedisProcess redis, String period, String orderNo) {
-		RedisClient client = RedisClient.create(redis.url());
-		try (StatefulRedisConnection<String, String> connection = client.connect()) {
-			String json = connection.sync().hget(this.prefix + period, orderNo);
-			if (json == null) {
-				return null;
-			}
-			Matcher version = VERSION.matcher(json);
-			return version.find() ? Long.parseLong(version.group(1)) : -1L;
-		}
-		finally {
-			client.shutdown();
-		}
+		return DurablePendingEvictionsFleetTests.cachedVersion(redis, this.prefix + period, orderNo);
 	}
 
 }

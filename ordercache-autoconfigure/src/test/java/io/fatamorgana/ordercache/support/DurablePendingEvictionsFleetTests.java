@@ -17,7 +17,6 @@ import io.fatamorgana.ordercache.jdbc.TestDatabases;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +46,8 @@ class DurablePendingEvictionsFleetTests {
 
 	static final RedisProcess REDIS = RedisProcess.startPersistent();
 
+	private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+
 	@AfterAll
 	static void stopRedis() {
 		REDIS.close();
@@ -71,8 +72,6 @@ class DurablePendingEvictionsFleetTests {
 	}
 
 	private static final class Fleet {
-
-		private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
 
 		private final TestDatabases database;
 
@@ -209,21 +208,28 @@ class DurablePendingEvictionsFleetTests {
 		}
 
 		private Long redisVersion(String period, String orderNo) {
-			RedisClient client = RedisClient.create(REDIS.url());
-			try (StatefulRedisConnection<String, String> connection = client.connect()) {
-				RedisCommands<String, String> redis = connection.sync();
-				String json = redis.hget(this.prefix + period, orderNo);
-				if (json == null) {
-					return null;
-				}
-				Matcher version = VERSION.matcher(json);
-				return version.find() ? Long.parseLong(version.group(1)) : -1L;
-			}
-			finally {
-				client.shutdown();
-			}
+			return cachedVersion(REDIS, this.prefix + period, orderNo);
 		}
 
+	}
+
+	/**
+	 * The version of an order's copy in a Redis, read directly.
+	 * @return the version, {@code null} when Redis holds no copy, -1 for a copy without one
+	 */
+	static Long cachedVersion(RedisProcess redis, String key, String orderNo) {
+		RedisClient client = RedisClient.create(redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			String json = connection.sync().hget(key, orderNo);
+			if (json == null) {
+				return null;
+			}
+			Matcher version = VERSION.matcher(json);
+			return version.find() ? Long.parseLong(version.group(1)) : -1L;
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 }

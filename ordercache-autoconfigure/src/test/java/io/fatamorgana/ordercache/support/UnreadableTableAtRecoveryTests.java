@@ -11,8 +11,6 @@ import io.fatamorgana.ordercache.jdbc.TestDatabases;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,13 +62,7 @@ class UnreadableTableAtRecoveryTests {
 				"ordercache.resilience.maintenance-interval", "50ms", "spring.data.redis.connect-timeout", "500ms",
 				"ordercache.pending-evictions.store", "jdbc", "ordercache.pending-evictions.jdbc.initialize-schema",
 				"always"));
-		// As arguments: they must win over the test resources' application.properties.
-		return new SpringApplicationBuilder(IntegrationTestApplication.class, JdbcOrders.class)
-			.web(WebApplicationType.NONE)
-			.run(properties.entrySet()
-				.stream()
-				.map((property) -> "--" + property.getKey() + "=" + property.getValue())
-				.toArray(String[]::new));
+		return IntegrationTestApplication.run(properties, JdbcOrders.class);
 	}
 
 }

@@ -40,14 +40,16 @@ class WarmUpIntegrationTests {
 				"ordercache.resilience.command-timeout=2s")
 		.withBean(OrderWarmUpSource.class, () -> WarmUpIntegrationTests::orders);
 
-	/** A source whose first two reads fail, as a database that is not ready yet. */
-	private static OrderWarmUpSource failingTwice(AtomicInteger attempts) {
-		return (period) -> {
+	/** The context with a source whose first two reads fail, as a database that is not ready yet. */
+	private ApplicationContextRunner withASourceFailingTwice(AtomicInteger attempts) {
+		OrderWarmUpSource flaky = (period) -> {
 			if (attempts.incrementAndGet() <= 2) {
 				throw new IllegalStateException("database not ready yet");
 			}
 			return orders(period);
 		};
+		return this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
+				(definition) -> definition.setPrimary(true));
 	}
 
 	/** Waits until the warm-up's one period is warmed. */
@@ -96,9 +98,7 @@ class WarmUpIntegrationTests {
 	@Test
 	void inTheBackgroundAPeriodThatFailedIsTriedAgainUntilItIsWarmed() {
 		AtomicInteger attempts = new AtomicInteger();
-		OrderWarmUpSource flaky = failingTwice(attempts);
-		this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
-				(definition) -> definition.setPrimary(true))
+		withASourceFailingTwice(attempts)
 			.withPropertyValues("ordercache.warm-up.periods=FLAKY", "ordercache.warm-up.retry-delay=20ms")
 			.run((context) -> {
 				OrderCacheWarmUp warmUp = context.getBean(OrderCacheWarmUp.class);
@@ -112,9 +112,7 @@ class WarmUpIntegrationTests {
 	@Test
 	void whenStartupWaitedForTheWarmUpAPeriodThatFailedIsTriedAgainInTheBackground() {
 		AtomicInteger attempts = new AtomicInteger();
-		OrderWarmUpSource flaky = failingTwice(attempts);
-		this.contextRunner.withBean("flakySource", OrderWarmUpSource.class, () -> flaky,
-				(definition) -> definition.setPrimary(true))
+		withASourceFailingTwice(attempts)
 			.withPropertyValues("ordercache.warm-up.periods=FLAKY_FG", "ordercache.warm-up.background=false",
 					"ordercache.warm-up.retry-delay=20ms")
 			.run((context) -> {
