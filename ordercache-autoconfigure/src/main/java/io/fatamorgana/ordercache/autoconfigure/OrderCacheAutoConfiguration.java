@@ -14,6 +14,7 @@ import io.fatamorgana.ordercache.codec.OrderCodec;
 import io.fatamorgana.ordercache.codec.VersionFields;
 import io.fatamorgana.ordercache.key.OrderKeys;
 import io.fatamorgana.ordercache.key.PropertyOrderIdentityResolver;
+import io.fatamorgana.ordercache.near.NearCache;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.LettuceOrderHashStore;
@@ -65,7 +66,8 @@ import org.springframework.util.function.SingletonSupplier;
 @EnableConfigurationProperties(OrderCacheProperties.class)
 @Import({ OrderCacheAutoConfiguration.AutoProxyRegistrar.class, OrderCacheMetricsConfiguration.class,
 		OrderCacheEndpointConfiguration.class, OrderCacheHealthConfiguration.class,
-		OrderCacheWarmUpConfiguration.class, OrderCachePendingEvictionsConfiguration.class })
+		OrderCacheWarmUpConfiguration.class, OrderCachePendingEvictionsConfiguration.class,
+		OrderCacheNearCacheConfiguration.class })
 public final class OrderCacheAutoConfiguration {
 
 	@Bean
@@ -130,7 +132,8 @@ public final class OrderCacheAutoConfiguration {
 	OrderCacheEngine orderCacheEngine(OrderHashStore store, OrderCodec codec, VersionFields versionFields,
 			OrderIdentityResolver identityResolver,
 			OrderCacheCounters counters, FailureLog failureLog, CircuitBreakers circuitBreakers,
-			OrderCacheProperties properties, ObjectProvider<OrderCacheEngine.DurableStore> durableStore) {
+			OrderCacheProperties properties, ObjectProvider<OrderCacheEngine.DurableStore> durableStore,
+			ObjectProvider<NearCache> nearCache) {
 		OrderCacheEngine.DurableStore durable = durableStore.getIfAvailable();
 		if (durable == null
 				&& properties.getPendingEvictions().getStore() == OrderCacheProperties.PendingEvictions.Store.JDBC) {
@@ -143,7 +146,8 @@ public final class OrderCacheAutoConfiguration {
 				properties.getBatchChunkSize(), properties.getResilience().getPendingEvictionCapacity(),
 				properties.getMaxPeriodSize(), codec.jsonName(properties.getIdentity().getOrderNoProperty()),
 				properties.getMaxEntrySize().toBytes());
-		return new OrderCacheEngine(store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
+		NearCache near = nearCache.getIfAvailable();
+		return new OrderCacheEngine((near != null) ? near.store() : store, codec, versionFields, new OrderKeys(properties.getKeyPrefix()), identityResolver,
 				counters, failureLog, circuitBreakers, settings, durable);
 	}
 

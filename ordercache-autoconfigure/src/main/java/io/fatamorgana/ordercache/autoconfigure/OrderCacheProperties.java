@@ -93,6 +93,8 @@ public class OrderCacheProperties implements InitializingBean {
 
 	private final PendingEvictions pendingEvictions = new PendingEvictions();
 
+	private final NearCache nearCache = new NearCache();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -167,6 +169,10 @@ public class OrderCacheProperties implements InitializingBean {
 
 	public WarmUp getWarmUp() {
 		return this.warmUp;
+	}
+
+	public NearCache getNearCache() {
+		return this.nearCache;
 	}
 
 	public PendingEvictions getPendingEvictions() {
@@ -250,6 +256,7 @@ public class OrderCacheProperties implements InitializingBean {
 							+ "): a period's key must outlive the tombstones that protect it");
 		}
 		this.resilience.validate();
+		this.nearCache.validate();
 	}
 
 	private static void requirePositive(String property, Duration value) {
@@ -637,6 +644,96 @@ public class OrderCacheProperties implements InitializingBean {
 
 		public void setBackground(boolean background) {
 			this.background = background;
+		}
+
+	}
+
+	/**
+	 * The near cache: an in-process level in front of Redis for reads of one order
+	 * ({@code @CachedOrder}, {@code getOrder}), kept coherent across instances by messages that
+	 * Redis publishes with every change (docs/protocol.md, "Near cache").
+	 */
+	public static class NearCache {
+
+		/**
+		 * Whether reads of one order are answered from the application's memory when possible.
+		 */
+		private boolean enabled;
+
+		/**
+		 * The most orders held in memory; the least used go first.
+		 */
+		private long maximumSize = 10_000;
+
+		/**
+		 * The longest an order is held in memory, whatever the messages say: a safety net against
+		 * changes no message reports (other programs writing to Redis).
+		 */
+		private Duration maximumAge = Duration.ofSeconds(60);
+
+		/**
+		 * How often each instance publishes a heartbeat on the near cache's channel.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long without any heartbeat on the channel (this instance's own included) before the
+		 * near cache is emptied and bypassed, until heartbeats arrive again.
+		 */
+		private Duration heartbeatTimeout = Duration.ofSeconds(3);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+		public Duration getMaximumAge() {
+			return this.maximumAge;
+		}
+
+		public void setMaximumAge(Duration maximumAge) {
+			this.maximumAge = maximumAge;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getHeartbeatTimeout() {
+			return this.heartbeatTimeout;
+		}
+
+		public void setHeartbeatTimeout(Duration heartbeatTimeout) {
+			this.heartbeatTimeout = heartbeatTimeout;
+		}
+
+		void validate() {
+			if (this.maximumSize < 1) {
+				throw new InvalidOrderCachePropertyException("ordercache.near-cache.maximum-size", this.maximumSize,
+						"must be at least 1");
+			}
+			requirePositive("ordercache.near-cache.maximum-age", this.maximumAge);
+			requirePositive("ordercache.near-cache.heartbeat-interval", this.heartbeatInterval);
+			if (this.heartbeatTimeout.compareTo(this.heartbeatInterval.multipliedBy(2)) < 0) {
+				throw new InvalidOrderCachePropertyException("ordercache.near-cache.heartbeat-timeout",
+						this.heartbeatTimeout, "must be at least twice ordercache.near-cache.heartbeat-interval ("
+								+ this.heartbeatInterval + "), or one late heartbeat would turn the near cache off");
+			}
 		}
 
 	}

@@ -29,11 +29,17 @@ import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -80,6 +86,8 @@ public final class LettuceOrderHashStore
 	private static final byte[] SEQUENCE = bytes("!s");
 
 	private static final Script GET = new Script("get.lua");
+
+	private static final Script NEAR_GET = new Script("near-get.lua");
 
 	private static final Script WRITE = new Script("write.lua");
 
@@ -240,6 +248,83 @@ public final class LettuceOrderHashStore
 		this.suspects.remove(suspect);
 		byte[] json = ((Long) reply.get(0) == 1L) ? (byte[]) reply.get(1) : null;
 		return new Lookup(json, loadToken((byte[]) reply.get(2), (byte[]) reply.get(3)), (Long) reply.get(4));
+	}
+
+	@Override
+	public WatchedLookup getWatched(String key, String field, long maxBytes, String channel) {
+		List<Object> reply = script("get", NEAR_GET, ScriptOutputType.MULTI, false, key, bytes(field),
+				bytes(Long.toString(maxBytes)), bytes(channel));
+		byte[] json = ((Long) reply.get(0) == 1L) ? (byte[]) reply.get(1) : null;
+		return new WatchedLookup(
+				new Lookup(json, loadToken((byte[]) reply.get(2), (byte[]) reply.get(3)), (Long) reply.get(4)),
+				(Long) reply.get(5));
+	}
+
+	@Override
+	public void publish(String channel, String message) {
+		call("publish", channel, false, (redis) -> redis.publish(bytes(channel), bytes(message)));
+	}
+
+	/**
+	 * Subscribes on a pub/sub connection of its own, made by the factory's client (standalone,
+	 * Sentinel: the master; Cluster: a node of the cluster, to which PUBLISH is broadcast). Lettuce
+	 * reconnects it and subscribes again by itself; the listener hears of both.
+	 */
+	@Override
+	public Subscription subscribe(String channel, ChannelListener listener) {
+		StatefulRedisPubSubConnection<String, String> connection;
+		try {
+			connection = (this.connectionFactory.getNativeClient() instanceof RedisClusterClient cluster)
+					? cluster.connectPubSub(StringCodec.UTF8)
+					: ((RedisClient) this.connectionFactory.getNativeClient()).connectPubSub(StringCodec.UTF8);
+		}
+		catch (RuntimeException ex) {
+			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+		}
+		connection.addListener(new RedisPubSubAdapter<String, String>() {
+
+			@Override
+			public void message(String from, String message) {
+				listener.message(message);
+			}
+
+			@Override
+			public void subscribed(String to, long count) {
+				listener.subscribed();
+			}
+
+		});
+		connection.addListener(new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+				listener.disconnected();
+			}
+
+		});
+		try {
+			LettuceFutures.awaitOrCancel(connection.async().subscribe(channel), this.bulkTimeoutNanos,
+					TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			connection.closeAsync();
+			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
+			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+		}
+		return new Subscription() {
+
+			@Override
+			public boolean isOpen() {
+				return connection.isOpen();
+			}
+
+			@Override
+			public void close() {
+				connection.closeAsync();
+			}
+
+		};
 	}
 
 	@Override

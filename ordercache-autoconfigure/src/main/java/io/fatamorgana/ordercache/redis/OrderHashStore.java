@@ -202,6 +202,85 @@ public interface OrderHashStore {
 	}
 
 	/**
+	 * Reads one order as {@link #get} does, for a near cache: from this read on, every change of the
+	 * period is published on the channel by the script that makes it (docs/protocol.md, "Near
+	 * cache"), and the reply says how long the key lives.
+	 * @param key the period's key
+	 * @param field the order number
+	 * @param maxBytes the largest value to read
+	 * @param channel the near cache's channel
+	 * @return what {@link #get} returns, and the key's time to live
+	 * @throws UnsupportedOperationException if this store cannot keep a near cache informed
+	 */
+	default WatchedLookup getWatched(String key, String field, long maxBytes, String channel) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot keep a near cache informed");
+	}
+
+	/**
+	 * Publishes a message on a channel (PUBLISH), through the circuit of the node it goes to.
+	 * @param channel the channel
+	 * @param message the message
+	 * @throws UnsupportedOperationException if this store has no channels
+	 */
+	default void publish(String channel, String message) {
+		throw new UnsupportedOperationException(getClass().getName() + " has no channels");
+	}
+
+	/**
+	 * Subscribes to a channel on a connection of its own, which the client re-establishes (and
+	 * subscribes again) after it is lost.
+	 * @param channel the channel
+	 * @param listener told of the subscription, each message and each loss of the connection
+	 * @return the subscription, to close at shutdown
+	 * @throws org.springframework.dao.DataAccessException if Redis cannot be reached now
+	 * @throws UnsupportedOperationException if this store has no channels
+	 */
+	default Subscription subscribe(String channel, ChannelListener listener) {
+		throw new UnsupportedOperationException(getClass().getName() + " has no channels");
+	}
+
+	/** Told what happens on a channel subscription; called on a client thread, must be quick. */
+	interface ChannelListener {
+
+		/** The subscription was confirmed by Redis (at first, and again after each reconnection). */
+		void subscribed();
+
+		/**
+		 * A message arrived.
+		 * @param message the message
+		 */
+		void message(String message);
+
+		/** The connection was lost: messages may be missed until {@link #subscribed()}. */
+		void disconnected();
+
+	}
+
+	/** A subscription to a channel. */
+	interface Subscription extends AutoCloseable {
+
+		/**
+		 * Tells whether the subscription's connection is open.
+		 * @return whether it is
+		 */
+		boolean isOpen();
+
+		/** Ends the subscription and closes its connection. */
+		@Override
+		void close();
+
+	}
+
+	/**
+	 * One order as read for a near cache.
+	 * @param lookup the order and the load token, as {@link #get} returns them
+	 * @param keyTtlMillis the key's remaining time to live in milliseconds, negative when the key
+	 * does not exist or has no TTL
+	 */
+	record WatchedLookup(Lookup lookup, long keyTtlMillis) {
+	}
+
+	/**
 	 * One order as read, with the period's load token.
 	 * @param json the stored JSON, or {@code null} on a miss
 	 * @param loadToken the period's epoch and change sequence, {@code epoch.sequence}

@@ -17,4 +17,5 @@ bury(key, ARGV[1], sequence, tonumber(ARGV[2]), now)
 if redis.call('PTTL', key) < tonumber(ARGV[2]) then
   redis.call('PEXPIRE', key, ARGV[2])
 end
+publish_orders(key, {ARGV[1]})
 return removed

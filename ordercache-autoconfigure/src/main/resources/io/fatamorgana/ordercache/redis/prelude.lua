@@ -2,7 +2,7 @@
 -- these functions keep is stated in docs/protocol.md.
 
 -- Bookkeeping fields with fixed names; tombstones are '!t:' .. order number, counted in '!k'.
-local META = {'!e', '!c', '!s', '!v', '!k', '!t', '!r', '!d'}
+local META = {'!e', '!c', '!s', '!v', '!k', '!t', '!r', '!d', '!n'}
 
 local function now_ms()
   local time = redis.call('TIME')
@@ -63,22 +63,59 @@ local function bury(key, field, sequence, ttl, now)
   return removed
 end
 
+-- The near cache's channel of a period ('!n'), set by the first near-cache read of the key
+-- (near-get.lua): while it is set, every change of an order field and every move of the token is
+-- published on it by the script that makes it, in the same atomic step (docs/protocol.md, "Near
+-- cache"). Nil when no near cache watches the period: then nothing is published.
+local function near_channel(key)
+  return redis.call('HGET', key, '!n')
+end
+
+-- Publishes that the orders named changed, with the period's token after the change:
+-- 'o <key> <epoch> <sequence> <order> <order> ...'. Too many to name: 'p', as for a drop.
+local function publish_orders(key, orders)
+  local channel = near_channel(key)
+  if not channel then
+    return
+  end
+  local meta = redis.call('HMGET', key, '!e', '!s')
+  local token = (meta[1] or '0') .. ' ' .. (meta[2] or '0')
+  if #orders > 1000 then
+    redis.call('PUBLISH', channel, 'p ' .. key .. ' ' .. token)
+  elseif #orders > 0 then
+    redis.call('PUBLISH', channel, 'o ' .. key .. ' ' .. token .. ' ' .. table.concat(orders, ' '))
+  else
+    redis.call('PUBLISH', channel, 'o ' .. key .. ' ' .. token)
+  end
+end
+
 -- Removes a broken entry (unreadable, foreign, oversized): the period then lacks an order the
 -- database may have, so it is no longer complete, and a full load whose token is older than this
 -- removal cannot mark it complete ('!s' and '!v' move on). No tombstone: a load may fill it again.
 local function remove_broken(key, field)
   redis.call('HDEL', key, '!c')
   redis.call('HSET', key, '!v', redis.call('HINCRBY', key, '!s', 1))
-  return redis.call('HDEL', key, field)
+  local removed = redis.call('HDEL', key, field)
+  publish_orders(key, {field})
+  return removed
 end
 
 -- Drops every order of a hash (or whatever the key holds): the epoch moves on, so that a load that
 -- began before is refused whole, and '!d' makes the drop a tombstone of every order for a tombstone
 -- TTL, so that a committed write made before it (delayed) is refused. Constant cost.
+-- A watched period stays watched: its channel is kept, and the drop is published ('p', new token).
 local function drop_period(key, epoch, tombstoneTtl, now)
+  local channel = nil
+  if redis.call('TYPE', key).ok == 'hash' then
+    channel = near_channel(key)
+  end
   redis.call('UNLINK', key)
   redis.call('HSET', key, '!e', epoch + 1, '!d', now + tombstoneTtl)
   redis.call('PEXPIRE', key, tombstoneTtl)
+  if channel then
+    redis.call('HSET', key, '!n', channel)
+    redis.call('PUBLISH', channel, 'p ' .. key .. ' ' .. (epoch + 1) .. ' 0')
+  end
 end
 
 -- A key in its last tombstone TTL that still holds orders, when a change comes: its copies have had

@@ -50,6 +50,7 @@ end
 local keepCount = tonumber(ARGV[6])
 local firstOrder = 7 + keepCount
 local replaced = 0
+local ghosts_removed = {}
 if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence then
   local keep = {}
   for i = 7, firstOrder - 1 do
@@ -67,6 +68,7 @@ if replacing and tonumber(redis.call('HGET', key, '!s') or '0') == loadSequence 
   redis.call('HDEL', key, '!c')
   redis.call('HSET', key, '!r', loadSequence .. ':' .. loadId)
   replaced = 1
+  ghosts_removed = ghosts
 end
 local now = now_ms()
 if loadSequence == nil then
@@ -114,7 +116,7 @@ local function storedWins(stored, json)
   return new == nil or type(old) ~= type(new) or old > new
 end
 
-local fields, written, refused, missing = {}, 0, 0, 0
+local fields, written, refused, missing, overwritten = {}, 0, 0, 0, {}
 for i = firstOrder, #ARGV, 2 do
   local field, json = ARGV[i], ARGV[i + 1]
   local evictedAt = tombstone(key, field, now)
@@ -126,14 +128,21 @@ for i = firstOrder, #ARGV, 2 do
       allowed = false
       bury(key, field, change, tonumber(ARGV[5]), now)
     end
-  elseif evictedAt and evictedAt > loadSequence then
-    -- A load older than an eviction: refused. A copy in the hash was written after the eviction.
-    allowed = false
-    if redis.call('HEXISTS', key, field) == 0 then
-      missing = missing + 1
+  else
+    local stored = redis.call('HGET', key, field)
+    if evictedAt and evictedAt > loadSequence then
+      -- A load older than an eviction: refused. A copy in the hash was written after the eviction.
+      allowed = false
+      if not stored then
+        missing = missing + 1
+      end
+    elseif storedWins(stored, json) then
+      allowed = false
+    elseif stored and stored ~= json then
+      -- A load replacing a different copy (the database changed without this cache): near caches
+      -- must drop theirs, although the token does not move.
+      overwritten[#overwritten + 1] = field
     end
-  elseif storedWins(redis.call('HGET', key, field), json) then
-    allowed = false
   end
   if allowed then
     fields[#fields + 1] = field
@@ -146,6 +155,22 @@ end
 -- Lua's unpack() returns at most about 8,000 values: set the fields 1,000 orders at a time.
 for from = 1, #fields, 2000 do
   redis.call('HSET', key, unpack(fields, from, math.min(from + 1999, #fields)))
+end
+-- Near caches are told of every committed change (the token moved: all its orders), of ghosts a
+-- full load removed and of copies a load replaced.
+if change then
+  local named = {}
+  for i = firstOrder, #ARGV, 2 do
+    named[#named + 1] = ARGV[i]
+  end
+  publish_orders(key, named)
+elseif replaced == 1 and #ghosts_removed > 0 then
+  for _, field in ipairs(overwritten) do
+    ghosts_removed[#ghosts_removed + 1] = field
+  end
+  publish_orders(key, ghosts_removed)
+elseif #overwritten > 0 then
+  publish_orders(key, overwritten)
 end
 local complete = marking and missing == 0
     and redis.call('HGET', key, '!r') == loadSequence .. ':' .. loadId
