@@ -7,6 +7,8 @@ import io.fatamorgana.ordercache.CacheStatistics;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.PeriodPage;
 import io.fatamorgana.ordercache.PeriodStatistics;
+import io.fatamorgana.ordercache.near.NearCache;
+import io.fatamorgana.ordercache.near.NearCacheStatistics;
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
@@ -46,6 +48,8 @@ public class OrderCacheEndpoint {
 
 	private final CircuitBreakers circuitBreakers;
 
+	private final @Nullable NearCache nearCache;
+
 	/**
 	 * Creates the endpoint.
 	 * @param service the cache service it reports on
@@ -55,10 +59,24 @@ public class OrderCacheEndpoint {
 	 */
 	public OrderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine, @Nullable OrderCacheWarmUp warmUp,
 			CircuitBreakers circuitBreakers) {
+		this(service, engine, warmUp, circuitBreakers, null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param service the cache service it reports on
+	 * @param engine counts the cached periods
+	 * @param warmUp the warm-up whose progress it reports, or {@code null} when there is none
+	 * @param circuitBreakers the breakers whose open Cluster nodes it reports
+	 * @param nearCache the near cache whose state it reports, or {@code null} when it is off
+	 */
+	public OrderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine, @Nullable OrderCacheWarmUp warmUp,
+			CircuitBreakers circuitBreakers, @Nullable NearCache nearCache) {
 		this.service = service;
 		this.engine = engine;
 		this.warmUp = warmUp;
 		this.circuitBreakers = circuitBreakers;
+		this.nearCache = nearCache;
 	}
 
 	/**
@@ -78,7 +96,8 @@ public class OrderCacheEndpoint {
 		CacheStatistics statistics = this.service.statistics();
 		return new CacheDescriptor(statistics, statistics.hitRate(), this.engine.pendingEvictionsStore(),
 				this.engine.countPeriods(COUNT_LIMIT), page, (this.warmUp != null) ? this.warmUp.progress() : List.of(),
-				this.circuitBreakers.openNodeAddresses());
+				this.circuitBreakers.openNodeAddresses(), (this.nearCache != null) ? new NearCacheDescriptor(
+						this.nearCache.subscribed(), this.nearCache.trusted(), this.nearCache.statistics()) : null);
 	}
 
 	/**
@@ -128,10 +147,21 @@ public class OrderCacheEndpoint {
 	 * @param warmUp the progress of the warm-up of each hot period
 	 * @param openNodes on Redis Cluster, {@code host:port} of the primaries whose circuit is open (the
 	 * calls for their slots are skipped); {@code statistics.circuitOpen} is true while any circuit is
+	 * @param nearCache the near cache's state, {@code null} when it is off
 	 */
 	public record CacheDescriptor(CacheStatistics statistics, double hitRate, String pendingEvictionsStore,
 			OrderCacheEngine.PeriodCount cachedPeriods, PeriodPage periods, List<WarmUpProgress> warmUp,
-			List<String> openNodes) {
+			List<String> openNodes, @Nullable NearCacheDescriptor nearCache) {
+	}
+
+	/**
+	 * The near cache's state.
+	 * @param subscribed whether its channel's subscription is confirmed
+	 * @param trusted whether reads are answered from memory now (subscribed, heartbeats arrive, every
+	 * circuit closed)
+	 * @param statistics what it did since startup
+	 */
+	public record NearCacheDescriptor(boolean subscribed, boolean trusted, NearCacheStatistics statistics) {
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.fatamorgana.ordercache.autoconfigure;
 import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpoint;
 import io.fatamorgana.ordercache.actuate.OrderCacheEndpointWebExtension;
+import io.fatamorgana.ordercache.near.NearCache;
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.support.OrderCacheEngine;
 import io.fatamorgana.ordercache.warmup.OrderCacheWarmUp;
@@ -28,8 +29,9 @@ class OrderCacheEndpointConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OrderCacheEndpoint orderCacheEndpoint(OrderCacheService service, OrderCacheEngine engine,
-			ObjectProvider<OrderCacheWarmUp> warmUp, CircuitBreakers circuitBreakers) {
-		return new OrderCacheEndpoint(service, engine, warmUp.getIfAvailable(), circuitBreakers);
+			ObjectProvider<OrderCacheWarmUp> warmUp, CircuitBreakers circuitBreakers, ObjectProvider<NearCache> nearCache) {
+		return new OrderCacheEndpoint(service, engine, warmUp.getIfAvailable(), circuitBreakers,
+				nearCache.getIfAvailable());
 	}
 
 	@Bean

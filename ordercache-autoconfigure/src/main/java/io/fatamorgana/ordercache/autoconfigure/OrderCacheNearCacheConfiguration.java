@@ -1,12 +1,16 @@
 package io.fatamorgana.ordercache.autoconfigure;
 
+import io.fatamorgana.ordercache.actuate.NearCacheMetrics;
 import io.fatamorgana.ordercache.near.NearCache;
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
 import io.fatamorgana.ordercache.redis.OrderHashStore;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -19,8 +23,8 @@ class OrderCacheNearCacheConfiguration {
 
 	@Bean
 	NearCache orderCacheNearCache(OrderHashStore store, CircuitBreakers circuitBreakers,
-			OrderCacheProperties properties) {
-		if (!ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine", getClass().getClassLoader())) {
+			OrderCacheProperties properties, ResourceLoader resourceLoader) {
+		if (!ClassUtils.isPresent("com.github.benmanes.caffeine.cache.Caffeine", resourceLoader.getClassLoader())) {
 			throw new InvalidOrderCachePropertyException("ordercache.near-cache.enabled", true,
 					"needs Caffeine on the classpath (com.github.ben-manes.caffeine:caffeine, which"
 							+ " ordercache-starter brings)");
@@ -28,6 +32,17 @@ class OrderCacheNearCacheConfiguration {
 		OrderCacheProperties.NearCache near = properties.getNearCache();
 		return new NearCache(store, circuitBreakers, new NearCache.Settings(properties.getKeyPrefix() + "!near",
 				near.getMaximumSize(), near.getMaximumAge(), near.getHeartbeatInterval(), near.getHeartbeatTimeout()));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class Metrics {
+
+		@Bean
+		NearCacheMetrics orderCacheNearCacheMetrics(NearCache nearCache) {
+			return new NearCacheMetrics(nearCache);
+		}
+
 	}
 
 }
