@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every ordercache benchmark against its peers and writes the report.
 #
-#   bench/run.sh            full run (~15 min on 2 cores), writes docs/benchmarks.md
-#   bench/run.sh --quick    short iterations (< 5 min), writes ordercache-benchmarks/target/benchmarks-quick.md
+#   bench/run.sh            full run (~22 min on 2 cores), writes docs/benchmarks.md
+#   bench/run.sh --quick    short iterations (< 8 min), writes ordercache-benchmarks/target/benchmarks-quick.md
 #   bench/run.sh --output some/file.md
-#   bench/run.sh --quick --only 2,3   some benchmarks only (numbers as in the report)
+#   bench/run.sh --quick --only 2,6,8   some benchmarks only (numbers 1 to 8, as in the report)
 #
 # Needs only a JDK 17+: Redis is started on a free port (redis-server from PATH, else the embedded
 # binary), unless BENCH_REDIS_URL names one (keys ocbench_* are written there and removed after).

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a run of the suite works with.
  *
- * @param quick whether this is the quick run (fewer and shorter iterations, under 5 minutes)
+ * @param quick whether this is the quick run (fewer and shorter iterations, under 8 minutes)
  * @param redisUrl the Redis the benchmarks use ({@code BENCH_REDIS_URL}, or one started for the run)
  * @param sampleAppJar the sample app's executable jar, for the HTTP benchmark; {@code null} to skip it
  * @param workDirectory where benchmarks may write scratch files

@@ -35,8 +35,8 @@ public final class BenchmarkSuite {
 
 	/**
 	 * Runs the suite.
-	 * @param args {@code --quick}, {@code --output <file>}, {@code --sample-app-jar <jar>}, {@code --only 2,3}
-	 *     (some benchmarks only)
+	 * @param args {@code --quick}, {@code --output <file>}, {@code --sample-app-jar <jar>}, {@code --only 2,6,8}
+	 *     (some benchmarks only, 1 to 8)
 	 * @throws Exception if the report cannot be written
 	 */
 	public static void main(String[] args) throws Exception {
@@ -55,7 +55,7 @@ public final class BenchmarkSuite {
 		}
 		try (BenchRedis redis = new BenchRedis(redisUrl)) {
 			BenchSettings settings = new BenchSettings(quick, redisUrl, (jar != null) ? Path.of(jar) : null, work);
-			List<String> only = List.of(option(args, "--only", "1,2,3,4,5,6,7").split(","));
+			List<String> only = List.of(option(args, "--only", "1,2,3,4,5,6,7,8").split(","));
 			Map<String, Callable<Section>> benchmarks = new LinkedHashMap<>();
 			benchmarks.put("1. Batch write of 10,000 orders", () -> SuiteSections.batchWrite(settings));
 			benchmarks.put("2. Cache hit", () -> SuiteSections.readHit(settings));
@@ -64,6 +64,7 @@ public final class BenchmarkSuite {
 			benchmarks.put("5. Period read", () -> SuiteSections.periodRead(settings));
 			benchmarks.put("6. Sample app over HTTP", () -> HttpLoadBenchmark.run(settings));
 			benchmarks.put("7. Sample app over HTTP beside a CPU hog", () -> HttpLoadBenchmark.runBesideCpuHog(settings));
+			benchmarks.put("8. Invalidation delivered to another JVM", () -> InvalidationDeliveryBenchmark.run(settings));
 			List<Section> sections = new ArrayList<>();
 			benchmarks.forEach((title, benchmark) -> {
 				if (only.contains(title.substring(0, title.indexOf('.')))) {
@@ -121,8 +122,9 @@ public final class BenchmarkSuite {
 		out.append("| JMH | 1.37, 1 fork per benchmark, ").append(settings.pick(1, 3)).append(" × ")
 			.append(settings.pick(1, 3)).append(" s warm-up, ").append(settings.pick(2, 5)).append(" × ")
 			.append(settings.pick(1, 3)).append(" s measurement, `-Xmx1g`; ± is JMH's 99.9% error |\n\n");
-		out.append("Everything runs on this one machine: the benchmark JVM, Redis (and for benchmark 6 the ")
-			.append("sample app, its database and the load generator) share its cores.\n\n");
+		out.append("Everything runs on this one machine: the benchmark JVM, Redis (and for benchmarks 6 and 7 the ")
+			.append("sample app, its database and the load generator, for benchmark 8 the listening JVM) share its ")
+			.append("cores.\n\n");
 		out.append("## Targets\n\n| benchmark | target | measured | met |\n|---|---|---|---|\n");
 		for (Section section : sections) {
 			for (Section.Target target : section.targets()) {
@@ -134,8 +136,8 @@ public final class BenchmarkSuite {
 		for (Section section : sections) {
 			out.append("## ").append(section.title()).append("\n\n").append(section.markdown().strip()).append("\n\n");
 		}
-		out.append("## Run it\n\n```bash\nbench/run.sh            # every benchmark, ~15 min on 2 cores: writes docs/benchmarks.md\n")
-			.append("bench/run.sh --quick    # the same, short iterations, < 5 min: writes ")
+		out.append("## Run it\n\n```bash\nbench/run.sh            # every benchmark, ~22 min on 2 cores: writes docs/benchmarks.md\n")
+			.append("bench/run.sh --quick    # the same, short iterations, < 8 min: writes ")
 			.append("ordercache-benchmarks/target/benchmarks-quick.md\n")
 			.append("BENCH_REDIS_URL=redis://host:6379 bench/run.sh   # on another Redis (keys ocbench_*, removed after)\n")
 			.append("```\n\n");

@@ -52,6 +52,15 @@ final class Format {
 	}
 
 	/**
+	 * A ratio far below 1, with the third decimal that tells it from a target such as 0.05×.
+	 * @param ratio the ratio
+	 * @return such as {@code 0.034×}
+	 */
+	static String fineRatio(double ratio) {
+		return String.format(Locale.ROOT, "%.3f×", ratio);
+	}
+
+	/**
 	 * Bytes in the unit that reads best.
 	 * @param bytes the amount
 	 * @return such as {@code 3.4 MB}

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Benchmark 2 again, the four readers taking turns call after call in one JVM. JMH measures each
+ * Benchmark 2 again, the readers taking turns call after call in one JVM. JMH measures each
  * reader in a fork of its own, minutes apart, and this machine's loopback round trip drifts by more
  * between forks (JMH's error column) than the readers differ; taking turns exposes every reader to
  * the same moments, so their ratio holds still.
@@ -14,7 +14,11 @@ final class InterleavedHits {
 
 	/** The readers, in the order of the results. */
 	static final List<String> READERS = List.of("ordercache `@CachedOrder`", "Spring `@Cacheable` + `RedisCacheManager`",
-			"raw Lettuce `HGET` + Jackson", "raw Lettuce `HGET` + ordercache's decoder");
+			"raw Lettuce `HGET` + Jackson", "raw Lettuce `HGET` + ordercache's decoder",
+			"ordercache `@CachedOrder`, near cache on");
+
+	/** The index of the near cache's reader in {@link #READERS}. */
+	static final int NEAR_CACHE = 4;
 
 	private InterleavedHits() {
 	}
@@ -29,7 +33,7 @@ final class InterleavedHits {
 		int rounds = settings.pick(20_000, 100_000);
 		try (HitReaders readers = new HitReaders(settings.redisUrl())) {
 			List<Supplier<BenchOrder>> calls = List.of(readers::ordercache, readers::springCacheable, readers::rawHget,
-					readers::rawHgetSameDecoder);
+					readers::rawHgetSameDecoder, readers::ordercacheNearCache);
 			long[][] nanos = new long[calls.size()][rounds];
 			for (int round = 0; round < warmUp + rounds; round++) {
 				for (int turn = 0; turn < calls.size(); turn++) {
