@@ -34,6 +34,8 @@ public final class NearCache implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
+	private volatile long openingsSeen;
+
 	/**
 	 * Creates the near cache.
 	 * @param store the store in front of which it works; it must support channels
@@ -48,6 +50,7 @@ public final class NearCache implements SmartLifecycle {
 				UUID.randomUUID().toString(), settings.heartbeatTimeout());
 		this.circuitBreakers = circuitBreakers;
 		this.heartbeatInterval = settings.heartbeatInterval();
+		this.openingsSeen = circuitBreakers.openings();
 		this.store = new NearCacheStore(store, this.entries, settings.channel(), this::trusted, this::distrusted);
 	}
 
@@ -65,6 +68,14 @@ public final class NearCache implements SmartLifecycle {
 	 * @return whether they are
 	 */
 	public boolean trusted() {
+		long openings = this.circuitBreakers.openings();
+		if (openings != this.openingsSeen) {
+			// A circuit opened since the last look, even if it closed again meanwhile: what this
+			// instance could not send or hear then may be missing from what it holds.
+			this.openingsSeen = openings;
+			this.entries.flush(NearEntries.FlushCause.CIRCUIT);
+			return false;
+		}
 		return this.channel.trusted() && !this.circuitBreakers.anyOpen();
 	}
 
@@ -114,7 +125,7 @@ public final class NearCache implements SmartLifecycle {
 	private void tickSafely() {
 		try {
 			this.channel.tick();
-			if (this.circuitBreakers.anyOpen()) {
+			if (!trusted()) {
 				distrusted();
 			}
 		}

@@ -115,6 +115,11 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 		}
 		if (message.isHeartbeat()) {
 			long now = System.nanoTime();
+			if (this.heartbeatSeen && now - this.lastHeartbeatNanos >= this.heartbeatTimeoutNanos) {
+				// The channel was silent too long, and no read or tick noticed it in time: messages of
+				// that silence may be lost, whatever is held now goes before the channel is trusted again.
+				this.entries.flush(NearEntries.FlushCause.HEARTBEAT);
+			}
 			this.lastHeartbeatNanos = now;
 			this.heartbeatSeen = true;
 			if (this.instance.equals(message.instance())) {

@@ -116,7 +116,7 @@ final class NearEntries {
 		if (read == null) {
 			return false;
 		}
-		start.state.raise(read.epoch, read.sequence);
+		start.state.read(read.epoch, read.sequence);
 		if (json == null || keyTtlMillis <= 0) {
 			return false;
 		}
@@ -299,7 +299,8 @@ final class NearEntries {
 
 	/**
 	 * What this instance knows of a period: the highest token seen (from messages and reads), the
-	 * last token of a message (to find a missed one), and how many changes it began itself.
+	 * highest token after which the next message must follow (from messages and reads, to find a
+	 * missed one), and how many changes it began itself.
 	 */
 	static final class PeriodState {
 
@@ -324,6 +325,20 @@ final class NearEntries {
 				this.highestEpoch = epoch;
 				this.highestSequence = sequence;
 			}
+		}
+
+		/**
+		 * Takes in a read's token: the period had every change up to it, so the next message must
+		 * carry the next sequence, or a message was missed (a period only read, never told of a
+		 * change, still finds its first lost message).
+		 */
+		synchronized void read(long epoch, long sequence) {
+			if (this.messageEpoch < 0 || epoch > this.messageEpoch
+					|| (epoch == this.messageEpoch && sequence > this.messageSequence)) {
+				this.messageEpoch = epoch;
+				this.messageSequence = sequence;
+			}
+			raise(epoch, sequence);
 		}
 
 		synchronized boolean isAtOrBelow(long epoch, long sequence) {

@@ -76,6 +76,17 @@ class NearEntriesTests {
 	}
 
 	@Test
+	void aMissedMessageOfAPeriodOnlyReadDropsIt() {
+		// No message of the period yet: the read's token is where the next message must follow.
+		this.entries.install(KEY, "O1", json("v"), "7.5", 60_000, this.entries.beforeRead(KEY));
+
+		this.entries.apply(message("o near_P1 7 7 O2"));
+
+		assertThat(held("O1")).isEqualTo("none");
+		assertThat(this.entries.statistics().gaps()).isEqualTo(1);
+	}
+
+	@Test
 	void aLaterEpochOrADropRemovesEveryOrderOfThePeriodOnly() {
 		this.entries.apply(message("o near_P1 7 5 O9"));
 		this.entries.install(KEY, "O1", json("v"), "7.5", 60_000, this.entries.beforeRead(KEY));
