@@ -5,6 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 
 import io.fatamorgana.ordercache.redis.CircuitBreakers;
@@ -35,6 +36,8 @@ public final class NearCache implements SmartLifecycle {
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile long openingsSeen;
+
+	private final AtomicBoolean lapsed = new AtomicBoolean();
 
 	/**
 	 * Creates the near cache.
@@ -76,7 +79,11 @@ public final class NearCache implements SmartLifecycle {
 			this.entries.flush(NearEntries.FlushCause.CIRCUIT);
 			return false;
 		}
-		return this.channel.trusted() && !this.circuitBreakers.anyOpen();
+		boolean trusted = this.channel.trusted() && !this.circuitBreakers.anyOpen();
+		if (trusted && this.lapsed.get()) {
+			this.lapsed.set(false);
+		}
+		return trusted;
 	}
 
 	/**
@@ -87,8 +94,12 @@ public final class NearCache implements SmartLifecycle {
 		return this.channel.isSubscribed();
 	}
 
+	/**
+	 * Empties the near cache at the first sign of distrust after trust, held entries or not: a read
+	 * that left while it was trusted must not install what it brings back.
+	 */
 	private void distrusted() {
-		if (this.entries.holdsAny()) {
+		if (this.lapsed.compareAndSet(false, true) || this.entries.holdsAny()) {
 			this.entries.flush(this.channel.trusted() ? NearEntries.FlushCause.CIRCUIT : NearEntries.FlushCause.HEARTBEAT);
 		}
 	}

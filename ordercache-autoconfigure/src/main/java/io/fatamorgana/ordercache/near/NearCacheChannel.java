@@ -34,6 +34,8 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 
 	private volatile long lastHeartbeatNanos;
 
+	private volatile long subscribedNanos;
+
 	private volatile LongConsumer lagObserver = (nanos) -> {
 	};
 
@@ -97,6 +99,7 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 		// Messages may have been missed since the connection was lost (or before it was first made).
 		this.heartbeatSeen = false;
 		this.entries.flush(NearEntries.FlushCause.CONNECTION);
+		this.subscribedNanos = System.nanoTime();
 		this.subscribed = true;
 	}
 
@@ -122,7 +125,9 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 			}
 			this.lastHeartbeatNanos = now;
 			this.heartbeatSeen = true;
-			if (this.instance.equals(message.instance())) {
+			if (this.instance.equals(message.instance()) && message.sentNanos() - this.subscribedNanos >= 0) {
+				// A heartbeat sent before this subscription waited in the client's queue for Redis to
+				// come back: its round trip measures the outage, not the channel.
 				this.lagObserver.accept(now - message.sentNanos());
 			}
 			return;

@@ -1,10 +1,13 @@
 package io.fatamorgana.ordercache.it;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
@@ -43,6 +46,23 @@ import tools.jackson.databind.json.JsonMapper;
  * as such. Violations found on a read that this thread's own database read produced are also bugs of
  * the test or the checker (the database is never stale), and are reported apart.
  * <p>
+ * Every STALE read is classified by what the read's instance (application context) knew: it made
+ * the newer change itself (an acknowledged change with a higher revision ran on it), or it saw it (a
+ * read of one order through the cache on it had returned a higher version before the read was
+ * invoked): a <b>same-instance</b> stale read; else a <b>cross-instance</b> stale read, whose
+ * staleness is the time from the first acknowledgement of a version newer than the one returned to
+ * the read's invocation. By default every stale read is a violation. A checker made with a
+ * cross-instance bound (a near cache, which hears of other instances' changes through a channel,
+ * {@link #HistoryChecker(History, long, Duration)}) accepts cross-instance stale reads up to the
+ * bound, counts them and reports their largest staleness; a same-instance stale read, one beyond the
+ * bound, and one produced by the thread's own database read stay violations (STALE_SAME_INSTANCE,
+ * STALE_BEYOND_BOUND, STALE). With a bound, EMPTY_AFTER_ACK is judged the same way, as a stale read
+ * of the absent state (the last delete, or none yet): an instance that reaches Redis again before
+ * another may serve a complete period without an order the other created meanwhile, until the
+ * other's pending eviction is replayed (docs/consistency.md); EMPTY_AFTER_ACK_SAME_INSTANCE and
+ * EMPTY_AFTER_ACK_BEYOND_BOUND stay violations. NEVER_COMMITTED, FUTURE and the quiescence rules
+ * are the same with or without a bound.
+ * <p>
  * {@link #checkQuiescence} checks the cache against the database once nothing runs.
  */
 public final class HistoryChecker {
@@ -53,14 +73,32 @@ public final class HistoryChecker {
 
 	private final long seed;
 
+	/** The cross-instance stale reads accepted, in nanoseconds of staleness; -1: none. */
+	private final long crossInstanceBoundNanos;
+
 	/**
-	 * Creates a checker.
+	 * Creates a checker for which every stale read is a violation.
 	 * @param history the history, for readable times
 	 * @param seed the seed that produced it, for the report
 	 */
 	public HistoryChecker(History history, long seed) {
 		this.history = history;
 		this.seed = seed;
+		this.crossInstanceBoundNanos = -1;
+	}
+
+	/**
+	 * Creates a checker that accepts a stale read of a change made by another instance, which the
+	 * read's instance had not seen either, when the read was invoked at most {@code crossInstanceBound}
+	 * after a newer version was first acknowledged.
+	 * @param history the history, for readable times
+	 * @param seed the seed that produced it, for the report
+	 * @param crossInstanceBound the delivery bound
+	 */
+	public HistoryChecker(History history, long seed, Duration crossInstanceBound) {
+		this.history = history;
+		this.seed = seed;
+		this.crossInstanceBoundNanos = crossInstanceBound.toNanos();
 	}
 
 	/**
@@ -134,7 +172,12 @@ public final class HistoryChecker {
 			}
 		}
 		Map<String, List<Op>> acknowledged = new HashMap<>();
+		Map<String, List<Op>> orderReads = new HashMap<>();
 		for (Op op : ops) {
+			if (op.kind() == History.Kind.READ && op.outcome() == Outcome.OK && op.orders().size() == 1) {
+				orderReads.computeIfAbsent(key(op.period(), Objects.requireNonNull(op.orderNo())), (k) -> new ArrayList<>())
+					.add(op);
+			}
 			if (op.kind().isChange()) {
 				result.changes.merge(op.variant() + " " + op.shape() + " " + op.outcome(), 1, Integer::sum);
 			}
@@ -147,7 +190,7 @@ public final class HistoryChecker {
 					.add(op);
 			}
 		}
-		Context context = new Context(byId, states, acknowledged, result);
+		Context context = new Context(byId, states, acknowledged, orderReads, result);
 		for (Op op : ops) {
 			if (!op.kind().isRead() || op.outcome() != Outcome.OK) {
 				continue;
@@ -210,11 +253,12 @@ public final class HistoryChecker {
 			if (latest != null && latest.revision() > order.version()) {
 				Map.Entry<Long, LogEntry> next = states.higherEntry(order.version());
 				Op suspect = (next != null) ? context.byId.get(next.getValue().opId()) : null;
-				context.result.add(violation(read, "STALE", describe(read, key) + " returned " + order + " although "
+				Staleness staleness = staleness(context, read, key, order.version(), false);
+				judge(context, read, "STALE", describe(read, key) + " returned " + order + " although "
 						+ latest.describe(this.history) + " was acknowledged before the read was invoked"
 						+ ((suspect != null) ? "; the first committed change after v" + order.version() + " was "
-								+ suspect.describe(this.history) : ""),
-						suspect));
+								+ suspect.describe(this.history) : "")
+						+ "; " + staleness.describe(this.history), staleness, suspect);
 			}
 		}
 		else if (latest != null && latest.status() != null) {
@@ -222,11 +266,73 @@ public final class HistoryChecker {
 			boolean deleted = states.tailMap(after, false).values().stream()
 				.anyMatch((state) -> state.status() == null && invokedBefore(context, state, read.completed()));
 			if (!deleted) {
-				context.result.add(violation(read, "EMPTY_AFTER_ACK", describe(read, key) + " found nothing although "
+				// The absent state it returned: the last delete before the acknowledged state, or none yet.
+				long absent = states.headMap(after, false).descendingMap().values().stream()
+					.filter((state) -> state.status() == null).mapToLong(LogEntry::revision).findFirst().orElse(0);
+				Staleness staleness = staleness(context, read, key, absent, true);
+				judge(context, read, "EMPTY_AFTER_ACK", describe(read, key) + " found nothing although "
 						+ latest.describe(this.history) + " was acknowledged before the read was invoked and no"
-						+ " committed delete of the order was invoked before the read completed", latest));
+						+ " committed delete of the order was invoked before the read completed; "
+						+ staleness.describe(this.history), staleness, latest);
 			}
 		}
+	}
+
+	/**
+	 * Counts a stale read, and adds it as a violation unless the checker has a bound, the read's
+	 * instance neither made nor saw a newer version, it is within the bound, and the read's own
+	 * database read did not produce it.
+	 * @param rule the rule it breaks without a bound ({@code STALE}, {@code EMPTY_AFTER_ACK})
+	 */
+	private void judge(Context context, Op read, String rule, String text, Staleness staleness, @Nullable Op suspect) {
+		context.result.stale(staleness);
+		if (this.crossInstanceBoundNanos < 0 || read.fromDatabase()) {
+			context.result.add(violation(read, rule, text, suspect));
+		}
+		else if (staleness.staleClass() != StaleClass.CROSS_INSTANCE) {
+			context.result.add(violation(read, rule + "_SAME_INSTANCE", text, suspect));
+		}
+		else if (staleness.nanos() > this.crossInstanceBoundNanos) {
+			context.result.add(violation(read, rule + "_BEYOND_BOUND",
+					text + " (bound " + this.crossInstanceBoundNanos / 1_000_000 + " ms)", suspect));
+		}
+		else {
+			context.result.bounded(staleness, text);
+		}
+	}
+
+	/**
+	 * What the read's instance knew of the versions newer than the one it returned, and how long the
+	 * first of them had been acknowledged when the read was invoked.
+	 * @param version the revision of the state the read returned (for an empty read: of the delete
+	 * that made the order absent, 0 if it never existed before)
+	 * @param absent whether the read found nothing
+	 */
+	private static Staleness staleness(Context context, Op read, String key, long version, boolean absent) {
+		Op first = null;
+		Op made = null;
+		for (Op change : context.acknowledged.getOrDefault(key, List.of())) {
+			if (change.revision() > version && change.completed() < read.invoked()) {
+				if (first == null || change.completed() < first.completed()) {
+					first = change;
+				}
+				if (change.process() == read.process() && (made == null || change.completed() < made.completed())) {
+					made = change;
+				}
+			}
+		}
+		Op first0 = Objects.requireNonNull(first);
+		long nanos = read.invoked() - first0.completed();
+		if (made != null) {
+			return new Staleness(StaleClass.SAME_INSTANCE_MADE, nanos, read, first0, made, absent);
+		}
+		for (Op seen : context.orderReads.getOrDefault(key, List.of())) {
+			if (seen.process() == read.process() && seen.completed() < read.invoked() && seen.id() != read.id()
+					&& seen.orders().get(0).version() > version) {
+				return new Staleness(StaleClass.SAME_INSTANCE_SAW, nanos, read, first0, seen, absent);
+			}
+		}
+		return new Staleness(StaleClass.CROSS_INSTANCE, nanos, read, first0, null, absent);
 	}
 
 	private String describe(Op read, String key) {
@@ -339,6 +445,47 @@ public final class HistoryChecker {
 
 	}
 
+	/** Whom a newer version than the one a stale read returned had reached before the read. */
+	public enum StaleClass {
+
+		/** The read's instance made an acknowledged change with a higher revision before the read. */
+		SAME_INSTANCE_MADE,
+
+		/** A read of the order through the cache on the read's instance returned a higher version before. */
+		SAME_INSTANCE_SAW,
+
+		/** Only other instances made or saw a newer version. */
+		CROSS_INSTANCE
+
+	}
+
+	/**
+	 * A stale read, classified.
+	 *
+	 * @param staleClass what the read's instance knew
+	 * @param nanos from the first acknowledgement of a newer version to the read's invocation
+	 * @param read the stale read
+	 * @param firstAcknowledged the change whose acknowledgement was the first of a newer version
+	 * @param evidence the change the read's instance made, or its read that saw a newer version
+	 * @param absent whether the read found nothing (an order created or re-created by then)
+	 */
+	public record Staleness(StaleClass staleClass, long nanos, Op read, Op firstAcknowledged, @Nullable Op evidence,
+			boolean absent) {
+
+		/**
+		 * Readable text.
+		 * @param history the history, for relative times
+		 * @return the class, the staleness, and the evidence
+		 */
+		public String describe(History history) {
+			return String.format(Locale.ROOT, "%s stale read, %.3f ms after a newer version was first"
+					+ " acknowledged (%s)%s", this.staleClass, this.nanos / 1e6, this.firstAcknowledged.describe(history),
+					(this.evidence != null) ? "; the read's instance " + ((this.staleClass == StaleClass.SAME_INSTANCE_MADE)
+							? "made " : "saw a newer version in ") + this.evidence.describe(history) : "");
+		}
+
+	}
+
 	/**
 	 * One violation.
 	 *
@@ -355,7 +502,7 @@ public final class HistoryChecker {
 	}
 
 	private record Context(Map<Long, Op> byId, Map<String, NavigableMap<Long, LogEntry>> states,
-			Map<String, List<Op>> acknowledged, Result result) {
+			Map<String, List<Op>> acknowledged, Map<String, List<Op>> orderReads, Result result) {
 	}
 
 	/**
@@ -381,12 +528,55 @@ public final class HistoryChecker {
 
 		private int orphans;
 
+		private final Map<StaleClass, Integer> staleReads = new EnumMap<>(StaleClass.class);
+
+		private final Map<StaleClass, Long> maxStaleness = new EnumMap<>(StaleClass.class);
+
+		private final List<Staleness> bounded = new ArrayList<>();
+
+		private final List<String> boundedTexts = new ArrayList<>();
+
 		Result(long seed) {
 			this.seed = seed;
 		}
 
 		void add(Violation violation) {
 			this.violations.add(violation);
+		}
+
+		void stale(Staleness staleness) {
+			this.staleReads.merge(staleness.staleClass(), 1, Integer::sum);
+			this.maxStaleness.merge(staleness.staleClass(), staleness.nanos(), Math::max);
+		}
+
+		void bounded(Staleness staleness, String text) {
+			this.bounded.add(staleness);
+			this.boundedTexts.add(text);
+		}
+
+		/**
+		 * Every stale read found (accepted or not), by class.
+		 * @return the counts
+		 */
+		public Map<StaleClass, Integer> staleReads() {
+			return Map.copyOf(this.staleReads);
+		}
+
+		/**
+		 * The largest staleness of the stale reads of a class, accepted or not.
+		 * @param staleClass the class
+		 * @return nanoseconds, 0 when there was none
+		 */
+		public long maxStalenessNanos(StaleClass staleClass) {
+			return this.maxStaleness.getOrDefault(staleClass, 0L);
+		}
+
+		/**
+		 * The cross-instance stale reads accepted within the checker's bound.
+		 * @return them, in the order the reads were checked
+		 */
+		public List<Staleness> boundedStaleReads() {
+			return List.copyOf(this.bounded);
 		}
 
 		/**
@@ -435,6 +625,17 @@ public final class HistoryChecker {
 			}
 			text.append(this.violations.size()).append(" violations (").append(testBugs().size())
 				.append(" of them bugs of the test)\n");
+			if (!this.staleReads.isEmpty()) {
+				text.append("  stale reads by class: ");
+				this.staleReads.forEach((staleClass, count) -> text.append(staleClass).append('=').append(count)
+					.append(String.format(Locale.ROOT, " (max %.3f ms) ", maxStalenessNanos(staleClass) / 1e6)));
+				long absent = this.bounded.stream().filter(Staleness::absent).count();
+				text.append("; accepted within the cross-instance bound: ").append(this.bounded.size())
+					.append((absent > 0) ? " (" + absent + " of them found nothing)" : "").append('\n');
+				for (int i = 0; i < Math.min(limit, this.boundedTexts.size()); i++) {
+					text.append("  - accepted: ").append(this.boundedTexts.get(i)).append('\n');
+				}
+			}
 			if (!this.changes.isEmpty()) {
 				text.append("  changes per variant, shape and outcome: ").append(this.changes).append('\n');
 			}

@@ -1,5 +1,6 @@
 package io.fatamorgana.ordercache.it;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -9,6 +10,8 @@ import io.fatamorgana.ordercache.it.History.Op;
 import io.fatamorgana.ordercache.it.History.Outcome;
 import io.fatamorgana.ordercache.it.HistoryChecker.LogEntry;
 import io.fatamorgana.ordercache.it.HistoryChecker.Result;
+import io.fatamorgana.ordercache.it.HistoryChecker.StaleClass;
+import io.fatamorgana.ordercache.it.HistoryChecker.Staleness;
 import io.fatamorgana.ordercache.it.HistoryChecker.Violation;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -152,6 +155,125 @@ class HistoryCheckerTests {
 	}
 
 	@Test
+	void withoutABoundEveryStaleReadIsAViolationWhateverItsClass() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(0, Kind.READ, 25, 26, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		Result result = this.checker.check(null);
+		assertThat(rules(result)).containsExactly("STALE");
+		assertThat(result.staleReads()).containsExactly(Map.entry(StaleClass.CROSS_INSTANCE, 1));
+		assertThat(result.maxStalenessNanos(StaleClass.CROSS_INSTANCE)).isEqualTo(5);
+		assertThat(result.boundedStaleReads()).isEmpty();
+	}
+
+	@Test
+	void withABoundAcceptsACrossInstanceStaleReadWithinItAndReportsItsStaleness() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(1, Kind.UPDATE, 21, 30, Outcome.COMMITTED, 3, "cancelled", List.of());
+		add(0, Kind.READ, 60, 61, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		add(0, Kind.READ, 90, 91, Outcome.OK, -1, null, List.of(order(2, "paid")));
+		Result result = bounded(100).check(null);
+		assertThat(result.violations()).isEmpty();
+		assertThat(result.staleReads()).containsExactly(Map.entry(StaleClass.CROSS_INSTANCE, 2));
+		// From the first acknowledgement of a newer version (v2 at 20) to the first read (60); v3 at 30 to 90.
+		assertThat(result.boundedStaleReads()).extracting(Staleness::nanos).containsExactly(40L, 60L);
+		assertThat(result.maxStalenessNanos(StaleClass.CROSS_INSTANCE)).isEqualTo(60);
+		assertThat(result.report("bounded", 5)).contains("CROSS_INSTANCE=2", "accepted within the cross-instance bound: 2");
+	}
+
+	@Test
+	void withABoundACrossInstanceStaleReadBeyondItIsAViolation() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(0, Kind.READ, 121, 122, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		Result result = bounded(100).check(null);
+		assertThat(rules(result)).containsExactly("STALE_BEYOND_BOUND");
+		assertThat(result.maxStalenessNanos(StaleClass.CROSS_INSTANCE)).isEqualTo(101);
+	}
+
+	@Test
+	void withABoundAStaleReadOfAChangeItsInstanceMadeIsAViolation() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(1, Kind.READ, 21, 22, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		Result result = bounded(100).check(null);
+		assertThat(rules(result)).containsExactly("STALE_SAME_INSTANCE");
+		assertThat(result.staleReads()).containsExactly(Map.entry(StaleClass.SAME_INSTANCE_MADE, 1));
+		assertThat(result.violations().get(0).text()).contains("SAME_INSTANCE_MADE", "the read's instance made");
+	}
+
+	@Test
+	void withABoundAStaleReadAfterItsInstanceSawTheNewerVersionIsAViolation() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(0, Kind.READ, 21, 22, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		add(0, Kind.READ, 23, 24, Outcome.OK, -1, null, List.of(order(2, "paid")));
+		add(0, Kind.READ, 25, 26, Outcome.OK, -1, null, List.of(order(1, "pending")));
+		Result result = bounded(100).check(null);
+		assertThat(rules(result)).containsExactly("STALE_SAME_INSTANCE");
+		assertThat(result.violations().get(0).text()).contains("SAME_INSTANCE_SAW", "saw a newer version in");
+		assertThat(result.staleReads()).containsOnly(Map.entry(StaleClass.SAME_INSTANCE_SAW, 1),
+				Map.entry(StaleClass.CROSS_INSTANCE, 1));
+		assertThat(result.boundedStaleReads()).singleElement().extracting(Staleness::nanos).isEqualTo(1L);
+	}
+
+	@Test
+	void withABoundAStaleReadProducedByTheThreadsOwnDatabaseReadIsStillATestBug() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		this.history.add(new Op(this.ids.incrementAndGet(), 0, "TEST", "HAND_MADE", Kind.READ, "P1", "O1", 21, 22,
+				Outcome.OK, -1, null, List.of(order(1, "pending")), true, null));
+		Result result = bounded(100).check(null);
+		assertThat(rules(result)).containsExactly("STALE");
+		assertThat(result.testBugs()).hasSize(1);
+	}
+
+	@Test
+	void withABoundNeverCommittedAndFutureAreAsStrict() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		add(1, Kind.UPDATE, 11, 20, Outcome.COMMITTED, 2, "paid", List.of());
+		add(0, Kind.READ, 21, 22, Outcome.OK, -1, null, List.of(order(2, "cancelled")));
+		add(0, Kind.READ, 0, 5, Outcome.OK, -1, null, List.of(order(2, "paid")));
+		assertThat(rules(bounded(1_000).check(null))).containsExactlyInAnyOrder("NEVER_COMMITTED", "FUTURE");
+	}
+
+	@Test
+	void withABoundAnEmptyReadOfAnotherInstancesCreateIsAStaleReadOfTheAbsentState() {
+		add(1, Kind.CREATE, 30, 40, Outcome.COMMITTED, 1, "pending", List.of());
+		add(0, Kind.READ, 45, 46, Outcome.OK, -1, null, List.of());
+		add(0, Kind.READ, 141, 142, Outcome.OK, -1, null, List.of());
+		Result result = bounded(100).check(null);
+		assertThat(rules(result)).containsExactly("EMPTY_AFTER_ACK_BEYOND_BOUND");
+		assertThat(result.boundedStaleReads()).singleElement().satisfies((staleness) -> {
+			assertThat(staleness.absent()).isTrue();
+			assertThat(staleness.nanos()).isEqualTo(5);
+		});
+		assertThat(result.report("absent", 5)).contains("1 of them found nothing");
+		assertThat(rules(this.checker.check(null))).as("without a bound")
+			.containsExactly("EMPTY_AFTER_ACK", "EMPTY_AFTER_ACK");
+	}
+
+	@Test
+	void withABoundAnEmptyReadAfterItsInstancesOwnCreateIsAViolation() {
+		add(1, Kind.CREATE, 30, 40, Outcome.COMMITTED, 1, "pending", List.of());
+		add(1, Kind.READ, 45, 46, Outcome.OK, -1, null, List.of());
+		assertThat(rules(bounded(100).check(null))).containsExactly("EMPTY_AFTER_ACK_SAME_INSTANCE");
+	}
+
+	@Test
+	void withABoundTheStalenessOfAnEmptyReadCountsFromTheFirstChangeAfterTheLastDelete() {
+		change(Kind.CREATE, 0, 10, 1, "pending");
+		change(Kind.DELETE, 11, 20, 2, null);
+		add(1, Kind.CREATE, 21, 30, Outcome.COMMITTED, 3, "paid", List.of());
+		add(0, Kind.READ, 35, 36, Outcome.OK, -1, null, List.of());
+		Result result = bounded(100).check(null);
+		assertThat(result.violations()).as("instance 0 made the create and the delete, not the re-create")
+			.isEmpty();
+		assertThat(result.boundedStaleReads()).singleElement().extracting(Staleness::nanos).isEqualTo(5L);
+	}
+
+	@Test
 	void checksTheCacheAtQuiescence() {
 		List<Order> rows = List.of(new Order("P1", "O1", "paid", 3), new Order("P1", "O2", "pending", 1));
 		Map<String, Map<String, String>> hashes = Map.of("P1",
@@ -198,8 +320,22 @@ class HistoryCheckerTests {
 
 	private Op add(Kind kind, long invoked, long completed, Outcome outcome, long revision, @Nullable String status,
 			List<Order> orders, @Nullable String orderNo) {
-		return this.history.add(new Op(this.ids.incrementAndGet(), 0, "TEST", "HAND_MADE", kind, "P1", orderNo,
+		return add(0, kind, invoked, completed, outcome, revision, status, orders, orderNo);
+	}
+
+	private Op add(int process, Kind kind, long invoked, long completed, Outcome outcome, long revision,
+			@Nullable String status, List<Order> orders) {
+		return add(process, kind, invoked, completed, outcome, revision, status, orders, "O1");
+	}
+
+	private Op add(int process, Kind kind, long invoked, long completed, Outcome outcome, long revision,
+			@Nullable String status, List<Order> orders, @Nullable String orderNo) {
+		return this.history.add(new Op(this.ids.incrementAndGet(), process, "TEST", "HAND_MADE", kind, "P1", orderNo,
 				invoked, completed, outcome, revision, status, orders, false, null));
+	}
+
+	private HistoryChecker bounded(long nanos) {
+		return new HistoryChecker(this.history, 42, Duration.ofNanos(nanos));
 	}
 
 }

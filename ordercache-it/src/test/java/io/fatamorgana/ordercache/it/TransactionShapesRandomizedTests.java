@@ -131,6 +131,20 @@ class TransactionShapesRandomizedTests {
 
 	private static ConfigurableApplicationContext start(TestDatabase database, String schema, String prefix,
 			int index) {
+		return start(database, schema, prefix, index, Map.of());
+	}
+
+	/**
+	 * Starts one context of a run.
+	 * @param database the database
+	 * @param schema its schema for the run
+	 * @param prefix the run's key prefix
+	 * @param index the context's index
+	 * @param overrides properties that replace or add to this suite's
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext start(TestDatabase database, String schema, String prefix, int index,
+			Map<String, Object> overrides) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.application.name", "ordercache-it-" + index);
 		properties.put("spring.datasource.url", database.jdbcUrl(schema));
@@ -151,6 +165,7 @@ class TransactionShapesRandomizedTests {
 		properties.put("ordercache.resilience.bulk-timeout", "5s");
 		properties.put("logging.level.org.hibernate", "warn");
 		properties.put("logging.level.com.zaxxer", "warn");
+		properties.putAll(overrides);
 		return new SpringApplicationBuilder(ShapesApplication.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF).properties(properties).logStartupInfo(false).run();
 	}

@@ -3,14 +3,18 @@ package io.fatamorgana.ordercache.sample.test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.fatamorgana.ordercache.sample.test.Http.Response;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +36,12 @@ import static org.awaitility.Awaitility.await;
  * acknowledged the change, the read began less than the window after it) are kept apart in
  * {@link #boundedStaleReads()}; every other stale read, and any older than the window, is a
  * {@link #staleReads() stale read}.
+ * <p>
+ * With a near cache, {@link #strictForInstancesThatServedTheChange()} also counts as stale (never
+ * bounded) a read through an instance that had already served the acknowledged state of the order to
+ * this client through {@code GET /orders/{period}/{orderNo}}: that instance saw the change; and
+ * {@link #readBackAfterChanges()} reads every changed order back at once, through the instance that
+ * acknowledged the change and through another.
  */
 public final class OrderLoad implements AutoCloseable {
 
@@ -46,6 +56,16 @@ public final class OrderLoad implements AutoCloseable {
 	private volatile long toleratedNanos;
 
 	private volatile long toleranceEnd = Long.MAX_VALUE;
+
+	private volatile boolean strictForInstancesThatServedTheChange;
+
+	private volatile boolean readBackAfterChanges;
+
+	private final Map<String, LongAccumulator> maxBoundedStalenessByPhase = new ConcurrentHashMap<>();
+
+	private final LongAccumulator maxBoundedStaleness = new LongAccumulator(Math::max, 0);
+
+	private final LongAdder readsChecked = new LongAdder();
 
 	private final Queue<String> failedCalls = new ConcurrentLinkedQueue<>();
 
@@ -93,9 +113,50 @@ public final class OrderLoad implements AutoCloseable {
 		this.toleranceEnd = System.nanoTime();
 	}
 
+	/**
+	 * From now on, a stale read through an instance that had served the acknowledged state of the
+	 * order to the same client (a {@code GET} of the order) is never bounded.
+	 */
+	public void strictForInstancesThatServedTheChange() {
+		this.strictForInstancesThatServedTheChange = true;
+	}
+
+	/**
+	 * From now on, each client reads an order back right after a change of it was acknowledged:
+	 * through the instance that made it (read-your-writes), then through another one.
+	 */
+	public void readBackAfterChanges() {
+		this.readBackAfterChanges = true;
+	}
+
+	/**
+	 * The largest staleness of the {@link #boundedStaleReads() bounded stale reads}, by the phase in
+	 * which each read began.
+	 * @return the staleness by phase
+	 */
+	public Map<String, Duration> maxBoundedStalenessByPhase() {
+		Map<String, Duration> byPhase = new TreeMap<>();
+		this.maxBoundedStalenessByPhase.forEach((phase, max) -> byPhase.put(phase, Duration.ofNanos(max.get())));
+		return byPhase;
+	}
+
 	/** Stale reads within the tolerated window of another instance's change. */
 	public List<String> boundedStaleReads() {
 		return List.copyOf(this.boundedStaleReads);
+	}
+
+	/**
+	 * The largest staleness of a {@link #boundedStaleReads() bounded stale read}: from the change's
+	 * acknowledgement to the read's beginning.
+	 * @return the staleness, zero when there was none
+	 */
+	public Duration maxBoundedStaleness() {
+		return Duration.ofNanos(this.maxBoundedStaleness.get());
+	}
+
+	/** Answers checked against what the clients were told: order reads, and each own order of a period read. */
+	public long readsChecked() {
+		return this.readsChecked.sum();
 	}
 
 	/** Calls finished, all threads together. */
@@ -184,6 +245,9 @@ public final class OrderLoad implements AutoCloseable {
 
 		private final List<String> orderNumbers = new ArrayList<>();
 
+		/** By order number: the instances that served its acknowledged state to this client by a GET of it. */
+		private final Map<String, Set<String>> servedBy = new HashMap<>();
+
 		Worker(String name) {
 			this.thread = new Thread(this::run, name);
 			this.thread.setDaemon(true);
@@ -237,8 +301,10 @@ public final class OrderLoad implements AutoCloseable {
 				return;
 			}
 			JsonNode order = response.json();
-			remember(new Known(period, order.get("order_no").asString(), order.get("version").asLong(),
-					order.get("status").asString(), false, instance));
+			Known created = new Known(period, order.get("order_no").asString(), order.get("version").asLong(),
+					order.get("status").asString(), false, instance);
+			remember(created);
+			readBack(instance, created);
 		}
 
 		private void changeStatus(SampleAppProcess instance, Known known) {
@@ -257,8 +323,10 @@ public final class OrderLoad implements AutoCloseable {
 				return;
 			}
 			JsonNode order = response.json();
-			remember(new Known(known.period(), known.orderNo(), order.get("version").asLong(),
-					order.get("status").asString(), false, instance));
+			Known changed = new Known(known.period(), known.orderNo(), order.get("version").asLong(),
+					order.get("status").asString(), false, instance);
+			remember(changed);
+			readBack(instance, changed);
 		}
 
 		private void delete(SampleAppProcess instance, Known known) {
@@ -272,16 +340,23 @@ public final class OrderLoad implements AutoCloseable {
 				return;
 			}
 			OrderLoad.this.deleted.add(known.period() + "/" + known.orderNo());
-			remember(new Known(known.period(), known.orderNo(), known.version(), known.status(), true, instance));
+			Known deleted = new Known(known.period(), known.orderNo(), known.version(), known.status(), true, instance);
+			remember(deleted);
+			readBack(instance, deleted);
 		}
 
 		private void read(SampleAppProcess instance, Known known) {
 			long began = System.nanoTime();
+			String phase = OrderLoad.this.phase;
 			Response response = instance.http().get(known.path());
+			OrderLoad.this.readsChecked.increment();
 			if (known.deleted()) {
 				if (response.status() != 404) {
-					stale(instance, began, known, "GET " + known.path(), "deleted, but answered " + response.status()
-							+ " " + response.body());
+					stale(instance, began, phase, known, "GET " + known.path(), "deleted, but answered "
+							+ response.status() + " " + response.body());
+				}
+				else {
+					served(instance, known);
 				}
 				return;
 			}
@@ -289,11 +364,18 @@ public final class OrderLoad implements AutoCloseable {
 				failed(instance, "GET " + known.path(), response.status() + " " + response.body());
 				return;
 			}
-			compare(instance, began, "GET " + known.path(), known, response.json());
+			if (compare(instance, began, phase, "GET " + known.path(), known, response.json())) {
+				served(instance, known);
+			}
+		}
+
+		private void served(SampleAppProcess instance, Known known) {
+			this.servedBy.computeIfAbsent(known.orderNo(), (orderNo) -> new HashSet<>()).add(instance.name());
 		}
 
 		private void readPeriod(SampleAppProcess instance, String period) {
 			long began = System.nanoTime();
+			String phase = OrderLoad.this.phase;
 			Response response = instance.http().get("/orders/" + period);
 			if (response.status() != 200) {
 				failed(instance, "GET /orders/" + period, response.status() + " " + response.body());
@@ -306,39 +388,67 @@ public final class OrderLoad implements AutoCloseable {
 					continue;
 				}
 				JsonNode order = served.get(known.orderNo());
+				OrderLoad.this.readsChecked.increment();
 				if (known.deleted() && order != null) {
-					stale(instance, began, known, "GET /orders/" + period, known.orderNo() + " deleted, but served");
+					stale(instance, began, phase, known, "GET /orders/" + period, known.orderNo() + " deleted, but served");
 				}
 				else if (!known.deleted() && order == null) {
-					stale(instance, began, known, "GET /orders/" + period, known.orderNo() + " created, but missing");
+					stale(instance, began, phase, known, "GET /orders/" + period, known.orderNo() + " created, but missing");
 				}
 				else if (order != null) {
-					compare(instance, began, "GET /orders/" + period, known, order);
+					compare(instance, began, phase, "GET /orders/" + period, known, order);
 				}
 			}
 		}
 
-		private void compare(SampleAppProcess instance, long began, String call, Known known, JsonNode order) {
+		private boolean compare(SampleAppProcess instance, long began, String phase, String call, Known known,
+				JsonNode order) {
 			long version = order.get("version").asLong();
 			String status = order.get("status").asString();
 			if (version != known.version() || !status.equals(known.status())) {
-				stale(instance, began, known, call, known.orderNo() + " version " + version + " " + status + ", acknowledged "
-						+ known.version() + " " + known.status());
+				stale(instance, began, phase, known, call, known.orderNo() + " version " + version + " " + status
+						+ ", acknowledged " + known.version() + " " + known.status());
+				return false;
 			}
+			return true;
 		}
 
 		private void remember(Known known) {
 			if (this.orders.put(known.orderNo(), known) == null) {
 				this.orderNumbers.add(known.orderNo());
 			}
+			this.servedBy.remove(known.orderNo());
 		}
 
-		private void stale(SampleAppProcess instance, long began, Known known, String call, String what) {
+		/** Reads back an order whose change an instance just acknowledged, if asked to. */
+		private void readBack(SampleAppProcess instance, Known known) {
+			if (!OrderLoad.this.readBackAfterChanges) {
+				return;
+			}
+			read(instance, known);
+			List<SampleAppProcess> others = OrderLoad.this.instances.stream()
+				.filter((candidate) -> candidate != instance)
+				.toList();
+			if (!others.isEmpty()) {
+				read(others.get(ThreadLocalRandom.current().nextInt(others.size())), known);
+			}
+		}
+
+		private void stale(SampleAppProcess instance, long began, String phase, Known known, String call, String what) {
 			long after = began - known.acknowledgedAt();
-			String read = OrderLoad.this.phase + ": " + instance.name() + " " + call + ": " + what + " (acknowledged by "
-					+ known.acknowledgedBy() + " " + after / 1_000_000 + " ms before the read began)";
-			boolean bounded = !known.acknowledgedBy().equals(instance.name()) && after < OrderLoad.this.toleratedNanos
-					&& known.acknowledgedAt() - OrderLoad.this.toleranceEnd < 0;
+			boolean sawIt = OrderLoad.this.strictForInstancesThatServedTheChange
+					&& this.servedBy.getOrDefault(known.orderNo(), Set.of()).contains(instance.name());
+			String read = phase + ": " + instance.name() + " " + call + ": " + what + " (acknowledged by "
+					+ known.acknowledgedBy() + " " + after / 1_000_000 + " ms before the read began"
+					+ (sawIt ? "; " + instance.name() + " had served the acknowledged state to this client" : "") + ")";
+			boolean bounded = !known.acknowledgedBy().equals(instance.name()) && !sawIt
+					&& after < OrderLoad.this.toleratedNanos && known.acknowledgedAt() - OrderLoad.this.toleranceEnd < 0;
+			if (bounded) {
+				OrderLoad.this.maxBoundedStaleness.accumulate(after);
+				OrderLoad.this.maxBoundedStalenessByPhase
+					.computeIfAbsent(phase, (p) -> new LongAccumulator(Math::max, 0))
+					.accumulate(after);
+			}
 			(bounded ? OrderLoad.this.boundedStaleReads : OrderLoad.this.staleReads).add(read);
 		}
 
