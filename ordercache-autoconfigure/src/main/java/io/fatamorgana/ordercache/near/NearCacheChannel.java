@@ -52,7 +52,8 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 
 	/**
 	 * Subscribes if not subscribed, and publishes a heartbeat. Run every heartbeat interval; failures
-	 * are left to the next run (a Redis that does not answer makes the channel untrusted by itself).
+	 * are left to the next run (a Redis that does not answer makes the channel untrusted by itself;
+	 * {@link NearCache} empties the entries when it finds the channel untrusted).
 	 */
 	void tick() {
 		if (this.closed.get()) {
@@ -71,9 +72,6 @@ final class NearCacheChannel implements OrderHashStore.ChannelListener {
 		}
 		catch (RuntimeException ex) {
 			// No heartbeat: the channel becomes untrusted after the timeout.
-		}
-		if (!trusted() && this.entries.holdsAny()) {
-			this.entries.flush(NearEntries.FlushCause.HEARTBEAT);
 		}
 	}
 

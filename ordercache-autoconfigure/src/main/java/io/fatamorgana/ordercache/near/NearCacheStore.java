@@ -1,6 +1,7 @@
 package io.fatamorgana.ordercache.near;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -69,25 +70,13 @@ final class NearCacheStore implements OrderHashStore {
 			return changingPeriod(key,
 					() -> this.store.write(key, orders, versionFields, ttl, tombstoneTtl, loadToken, fullLoad));
 		}
-		this.entries.changing(key, orders.keySet());
-		try {
-			return this.store.write(key, orders, versionFields, ttl, tombstoneTtl, loadToken, fullLoad);
-		}
-		finally {
-			this.entries.changing(key, orders.keySet());
-		}
+		return changing(key, orders.keySet(),
+				() -> this.store.write(key, orders, versionFields, ttl, tombstoneTtl, loadToken, fullLoad));
 	}
 
 	@Override
 	public boolean evict(String key, String field, Duration tombstoneTtl) {
-		List<String> fields = List.of(field);
-		this.entries.changing(key, fields);
-		try {
-			return this.store.evict(key, field, tombstoneTtl);
-		}
-		finally {
-			this.entries.changing(key, fields);
-		}
+		return changing(key, List.of(field), () -> this.store.evict(key, field, tombstoneTtl));
 	}
 
 	@Override
@@ -108,19 +97,22 @@ final class NearCacheStore implements OrderHashStore {
 
 	@Override
 	public boolean deleteIfEquals(String key, String field, byte[] expected) {
-		List<String> fields = List.of(field);
-		this.entries.changing(key, fields);
-		try {
-			return this.store.deleteIfEquals(key, field, expected);
-		}
-		finally {
-			this.entries.changing(key, fields);
-		}
+		return changing(key, List.of(field), () -> this.store.deleteIfEquals(key, field, expected));
 	}
 
 	@Override
 	public boolean repair(String key) {
 		return changingPeriod(key, () -> this.store.repair(key));
+	}
+
+	private <T> T changing(String key, Collection<String> fields, Supplier<T> change) {
+		this.entries.changing(key, fields);
+		try {
+			return change.get();
+		}
+		finally {
+			this.entries.changing(key, fields);
+		}
 	}
 
 	private <T> T changingPeriod(String key, Supplier<T> change) {

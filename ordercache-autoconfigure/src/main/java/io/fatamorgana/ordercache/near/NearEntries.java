@@ -81,7 +81,8 @@ final class NearEntries {
 	 */
 	@Nullable Entry find(String key, String field) {
 		Entry entry = this.cache.getIfPresent(new Key(key, field));
-		if (entry != null && entry.expiresAtNanos - System.nanoTime() > 0) {
+		// Caffeine hides an entry past its expiry (the Expiry above) from the moment it expires.
+		if (entry != null) {
 			this.hits.increment();
 			return entry;
 		}
@@ -333,12 +334,17 @@ final class NearEntries {
 		 * change, still finds its first lost message).
 		 */
 		synchronized void read(long epoch, long sequence) {
+			follow(epoch, sequence);
+			raise(epoch, sequence);
+		}
+
+		/** Moves on the token after which the next message must follow, never back. */
+		private void follow(long epoch, long sequence) {
 			if (this.messageEpoch < 0 || epoch > this.messageEpoch
 					|| (epoch == this.messageEpoch && sequence > this.messageSequence)) {
 				this.messageEpoch = epoch;
 				this.messageSequence = sequence;
 			}
-			raise(epoch, sequence);
 		}
 
 		synchronized boolean isAtOrBelow(long epoch, long sequence) {
@@ -354,10 +360,7 @@ final class NearEntries {
 			boolean known = this.messageEpoch >= 0;
 			boolean laterEpoch = known && epoch > this.messageEpoch;
 			boolean gap = known && epoch == this.messageEpoch && sequence > this.messageSequence + 1;
-			if (!known || laterEpoch || (epoch == this.messageEpoch && sequence > this.messageSequence)) {
-				this.messageEpoch = epoch;
-				this.messageSequence = sequence;
-			}
+			follow(epoch, sequence);
 			raise(epoch, sequence);
 			return wholePeriod || gap || laterEpoch;
 		}

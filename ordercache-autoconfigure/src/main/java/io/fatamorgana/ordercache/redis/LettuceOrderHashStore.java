@@ -28,25 +28,25 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import reactor.core.Disposable;
 import org.jspecify.annotations.Nullable;
@@ -279,8 +279,7 @@ public final class LettuceOrderHashStore
 					: ((RedisClient) this.connectionFactory.getNativeClient()).connectPubSub(StringCodec.UTF8);
 		}
 		catch (RuntimeException ex) {
-			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
-			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+			throw translated(ex);
 		}
 		connection.addListener(new RedisPubSubAdapter<String, String>() {
 
@@ -309,8 +308,7 @@ public final class LettuceOrderHashStore
 		}
 		catch (RuntimeException ex) {
 			connection.closeAsync();
-			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
-			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+			throw translated(ex);
 		}
 		return new Subscription() {
 
@@ -853,9 +851,14 @@ public final class LettuceOrderHashStore
 			throw ex;
 		}
 		catch (RuntimeException ex) {
-			DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
-			throw (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
+			throw translated(ex);
 		}
+	}
+
+	/** A failure of the client as Spring's {@link DataAccessException}, as every call reports it. */
+	private DataAccessException translated(RuntimeException ex) {
+		DataAccessException translated = this.exceptionConverter.translateExceptionIfPossible(ex);
+		return (translated != null) ? translated : new RedisSystemException(ex.getMessage(), ex);
 	}
 
 	private static byte[] millis(Duration duration) {
