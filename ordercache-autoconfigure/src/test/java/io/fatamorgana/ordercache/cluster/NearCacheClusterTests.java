@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fatamorgana.ordercache.IntegrationTestApplication;
-import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
-import io.fatamorgana.ordercache.near.NearCache;
 import io.fatamorgana.ordercache.near.NearCacheStatistics;
 import io.fatamorgana.ordercache.test.RedisClusterProcesses;
 import io.lettuce.core.RedisURI;
@@ -21,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.fatamorgana.ordercache.near.NearCacheInstances.cache;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.holdInMemory;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.near;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -101,26 +103,9 @@ class NearCacheClusterTests {
 		}
 	}
 
-	static NearCache near(ConfigurableApplicationContext context) {
-		return context.getBean(NearCache.class);
-	}
-
-	static OrderCacheService cache(ConfigurableApplicationContext context) {
-		return context.getBean(OrderCacheService.class);
-	}
-
-	static String status(ConfigurableApplicationContext context, String period, String orderNo) {
-		return cache(context).getOrder(period, orderNo, TestOrder.class).map(TestOrder::getStatus).orElse("absent");
-	}
-
 	/** B reads the order until it holds it: a second read in a row answered from memory. */
 	static void holdInB(String period, String orderNo, String expected) {
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(status(b, period, orderNo)).isEqualTo(expected);
-			long hits = near(b).statistics().hits();
-			assertThat(status(b, period, orderNo)).isEqualTo(expected);
-			assertThat(near(b).statistics().hits()).as("answered from memory").isEqualTo(hits + 1);
-		});
+		holdInMemory(await().atMost(Duration.ofSeconds(30)).ignoreExceptions(), b, period, orderNo, expected);
 	}
 
 	static void awaitOnB(String period, String orderNo, String expected) {

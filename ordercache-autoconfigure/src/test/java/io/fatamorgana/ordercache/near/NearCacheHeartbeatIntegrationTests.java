@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.fatamorgana.ordercache.IntegrationTestApplication;
-import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import io.fatamorgana.ordercache.test.SilencingProxy;
@@ -18,6 +17,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.fatamorgana.ordercache.near.NearCacheInstances.cache;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.holdInMemory;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.near;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -90,26 +93,9 @@ class NearCacheHeartbeatIntegrationTests {
 		redis.close();
 	}
 
-	private static NearCache near(ConfigurableApplicationContext context) {
-		return context.getBean(NearCache.class);
-	}
-
-	private static OrderCacheService cache(ConfigurableApplicationContext context) {
-		return context.getBean(OrderCacheService.class);
-	}
-
-	private static String status(ConfigurableApplicationContext context, String period, String orderNo) {
-		return cache(context).getOrder(period, orderNo, TestOrder.class).map(TestOrder::getStatus).orElse("absent");
-	}
-
 	/** B reads the order until it holds it: a second read in a row answered from memory. */
 	private static void holdInB(String period, String orderNo, String expected) {
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			assertThat(status(b, period, orderNo)).isEqualTo(expected);
-			long hits = near(b).statistics().hits();
-			assertThat(status(b, period, orderNo)).isEqualTo(expected);
-			assertThat(near(b).statistics().hits()).as("answered from memory").isEqualTo(hits + 1);
-		});
+		holdInMemory(await().atMost(Duration.ofSeconds(10)), b, period, orderNo, expected);
 	}
 
 	@Test

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.fatamorgana.ordercache.IntegrationTestApplication;
-import io.fatamorgana.ordercache.OrderCacheService;
 import io.fatamorgana.ordercache.TestOrder;
 import io.fatamorgana.ordercache.test.RedisProcess;
 import io.lettuce.core.RedisClient;
@@ -15,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static io.fatamorgana.ordercache.near.NearCacheInstances.cache;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.near;
+import static io.fatamorgana.ordercache.near.NearCacheInstances.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,18 +60,6 @@ class NearCacheIntegrationTests {
 		admin.close();
 		client.shutdown();
 		redis.close();
-	}
-
-	private static NearCache near(ConfigurableApplicationContext context) {
-		return context.getBean(NearCache.class);
-	}
-
-	private static OrderCacheService cache(ConfigurableApplicationContext context) {
-		return context.getBean(OrderCacheService.class);
-	}
-
-	private static String status(ConfigurableApplicationContext context, String period, String orderNo) {
-		return cache(context).getOrder(period, orderNo, TestOrder.class).map(TestOrder::getStatus).orElse("absent");
 	}
 
 	@Test
